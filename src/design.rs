@@ -1,0 +1,463 @@
+//! The model matrix: from a table and a formula to the outcome vector and the
+//! design matrix, with listwise deletion of incomplete rows (as R's `na.omit`),
+//! treatment coding of categorical terms and a check for aliased columns.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Location, Result};
+use crate::formula::{Factor, Formula};
+use crate::panel::Table;
+
+/// The value of one variable in one (complete) row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    Number(f64),
+    /// Index into the variable's level list.
+    Level(usize),
+}
+
+/// A part of a design column: the column is the product of its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A numeric variable's value (index into `Design::variables`).
+    Number(usize),
+    /// 1 if the categorical variable (index) takes this level, else 0.
+    Indicator(usize, usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    /// Levels, in order, for a categorical variable; empty for a numeric one.
+    pub levels: Vec<String>,
+    pub reference: usize,
+}
+
+impl Variable {
+    pub fn is_categorical(&self) -> bool {
+        !self.levels.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub parts: Vec<Part>,
+    /// Index of the formula term (None for the intercept).
+    pub term: Option<usize>,
+}
+
+/// A design matrix stored row-major (`x[i * p + j]`), with what is needed to
+/// rebuild any row from variable values (for predictions and marginal effects).
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub n: usize,
+    pub p: usize,
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+    pub columns: Vec<Column>,
+    pub variables: Vec<Variable>,
+    /// Per used row, the value of each variable.
+    pub values: Vec<Vec<Value>>,
+    /// 1-based data rows of the table that were used.
+    pub rows_used: Vec<usize>,
+    pub n_dropped: usize,
+    pub term_labels: Vec<String>,
+    /// The variables of each term.
+    pub term_variables: Vec<Vec<String>>,
+    pub intercept: bool,
+}
+
+impl Design {
+    pub fn names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.x[i * self.p..(i + 1) * self.p]
+    }
+
+    /// The design row for given variable values.
+    pub fn build_row(&self, values: &[Value]) -> Vec<f64> {
+        self.columns
+            .iter()
+            .map(|c| column_value(&c.parts, values))
+            .collect()
+    }
+
+    /// d(row)/d(variable v) for a numeric variable.
+    pub fn derivative_row(&self, values: &[Value], v: usize) -> Vec<f64> {
+        self.columns
+            .iter()
+            .map(|c| {
+                if !c.parts.contains(&Part::Number(v)) {
+                    return 0.0;
+                }
+                let others: Vec<Part> = c
+                    .parts
+                    .iter()
+                    .filter(|p| **p != Part::Number(v))
+                    .cloned()
+                    .collect();
+                column_value(&others, values)
+            })
+            .collect()
+    }
+
+    /// Columns belonging to formula term `t`.
+    pub fn term_columns(&self, t: usize) -> Vec<usize> {
+        (0..self.p)
+            .filter(|&j| self.columns[j].term == Some(t))
+            .collect()
+    }
+
+    /// The same design with some columns removed.
+    pub fn without_columns(&self, drop: &[usize]) -> Design {
+        let keep: Vec<usize> = (0..self.p).filter(|j| !drop.contains(j)).collect();
+        let mut x = Vec::with_capacity(self.n * keep.len());
+        for i in 0..self.n {
+            let row = self.row(i);
+            x.extend(keep.iter().map(|&j| row[j]));
+        }
+        Design {
+            n: self.n,
+            p: keep.len(),
+            x,
+            y: self.y.clone(),
+            columns: keep.iter().map(|&j| self.columns[j].clone()).collect(),
+            variables: self.variables.clone(),
+            values: self.values.clone(),
+            rows_used: self.rows_used.clone(),
+            n_dropped: self.n_dropped,
+            term_labels: self.term_labels.clone(),
+            term_variables: self.term_variables.clone(),
+            intercept: self.intercept && !drop.iter().any(|&j| self.columns[j].term.is_none()),
+        }
+    }
+
+    /// Column `j` as a vector.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        (0..self.n).map(|i| self.x[i * self.p + j]).collect()
+    }
+}
+
+fn column_value(parts: &[Part], values: &[Value]) -> f64 {
+    let mut v = 1.0;
+    for part in parts {
+        match *part {
+            Part::Number(k) => match values[k] {
+                Value::Number(x) => v *= x,
+                Value::Level(_) => unreachable!("numeric part on a categorical variable"),
+            },
+            Part::Indicator(k, level) => match values[k] {
+                Value::Level(l) => {
+                    if l != level {
+                        v = 0.0
+                    }
+                }
+                Value::Number(_) => unreachable!("indicator part on a numeric variable"),
+            },
+        }
+    }
+    v
+}
+
+/// Sorts labels as R's `factor()` would for the column: numerically when every
+/// label is a number, otherwise by their text.
+pub fn sort_levels(levels: &mut [String]) {
+    let all_numeric = levels.iter().all(|l| l.trim().parse::<f64>().is_ok());
+    if all_numeric {
+        levels.sort_by(|a, b| {
+            let x: f64 = a.trim().parse().unwrap_or(0.0);
+            let y: f64 = b.trim().parse().unwrap_or(0.0);
+            x.total_cmp(&y)
+        });
+    } else {
+        levels.sort();
+    }
+}
+
+/// What else (besides the formula's variables) must be complete in a row.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// A column whose values are labels (e.g. a cluster id).
+    pub labels: Vec<String>,
+}
+
+/// Builds the design. Returns it with the extra label columns, restricted to
+/// the rows used.
+pub fn build(
+    table: &Table,
+    formula: &Formula,
+    extra: &Extra,
+) -> Result<(Design, Vec<Vec<String>>)> {
+    let loc = || Location::file(table.path());
+    let n_rows = table.n_rows();
+    if n_rows == 0 {
+        return Err(Error::input(
+            loc(),
+            "the table has a header but no data rows",
+        ));
+    }
+    // Read each variable once.
+    enum Raw {
+        Numeric(Vec<Option<f64>>),
+        Text(Vec<Option<String>>),
+    }
+    let mut kinds: BTreeMap<String, Option<Option<String>>> = BTreeMap::new();
+    for t in &formula.terms {
+        for f in &t.factors {
+            match f {
+                Factor::Numeric(n) => {
+                    kinds.insert(n.clone(), None);
+                }
+                Factor::Categorical { name, reference } => {
+                    kinds.insert(name.clone(), Some(reference.clone()));
+                }
+            }
+        }
+    }
+    let var_names: Vec<String> = formula.variables()[1..].to_vec();
+    let response = table.numeric(&formula.response)?;
+    let mut raws: Vec<Raw> = Vec::new();
+    for name in &var_names {
+        let raw = match kinds[name] {
+            None => Raw::Numeric(table.numeric(name)?),
+            Some(_) => Raw::Text(table.text(name)?),
+        };
+        raws.push(raw);
+    }
+    let mut extras: Vec<Vec<Option<String>>> = Vec::new();
+    for name in &extra.labels {
+        extras.push(table.text(name)?);
+    }
+    // Listwise deletion.
+    let complete: Vec<usize> = (0..n_rows)
+        .filter(|&i| {
+            response[i].is_some()
+                && raws.iter().all(|r| match r {
+                    Raw::Numeric(v) => v[i].is_some(),
+                    Raw::Text(v) => v[i].is_some(),
+                })
+                && extras.iter().all(|e| e[i].is_some())
+        })
+        .collect();
+    let n = complete.len();
+    let n_dropped = n_rows - n;
+    if n == 0 {
+        return Err(Error::input(
+            loc(),
+            "no row is complete: every row has a missing value in a variable the model uses",
+        ));
+    }
+    // Outcome: 0/1.
+    let mut y = Vec::with_capacity(n);
+    for &i in &complete {
+        let v = response[i].unwrap_or(f64::NAN);
+        if v != 0.0 && v != 1.0 {
+            return Err(Error::input(
+                loc().row(i + 1).column(&formula.response),
+                format!("the outcome must be 0 or 1 for a logit, found {v}"),
+            ));
+        }
+        y.push(v);
+    }
+    // Variables and their levels.
+    let mut variables = Vec::new();
+    for (k, name) in var_names.iter().enumerate() {
+        match &raws[k] {
+            Raw::Numeric(_) => variables.push(Variable {
+                name: name.clone(),
+                levels: vec![],
+                reference: 0,
+            }),
+            Raw::Text(v) => {
+                let mut levels: Vec<String> = complete
+                    .iter()
+                    .filter_map(|&i| v[i].clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                sort_levels(&mut levels);
+                let reference = match kinds[name].clone().flatten() {
+                    None => 0,
+                    Some(r) => levels.iter().position(|l| *l == r).ok_or_else(|| {
+                        Error::input(
+                            loc().column(name.clone()),
+                            format!(
+                                "reference level '{r}' does not occur (levels: {})",
+                                levels.join(", ")
+                            ),
+                        )
+                    })?,
+                };
+                variables.push(Variable {
+                    name: name.clone(),
+                    levels,
+                    reference,
+                });
+            }
+        }
+    }
+    let values: Vec<Vec<Value>> = complete
+        .iter()
+        .map(|&i| {
+            raws.iter()
+                .enumerate()
+                .map(|(k, r)| match r {
+                    Raw::Numeric(v) => Value::Number(v[i].unwrap_or(0.0)),
+                    Raw::Text(v) => {
+                        let label = v[i].as_deref().unwrap_or("");
+                        Value::Level(
+                            variables[k]
+                                .levels
+                                .iter()
+                                .position(|l| l == label)
+                                .unwrap_or(0),
+                        )
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // Columns, with R's rule for coding a categorical variable inside a term:
+    // contrasts (drop the reference) when the term without it is in the
+    // model (the intercept, for a main effect), else one column per level.
+    let mut columns = Vec::new();
+    if formula.intercept {
+        columns.push(Column {
+            name: "(Intercept)".into(),
+            parts: vec![],
+            term: None,
+        });
+    }
+    for (t, term) in formula.terms.iter().enumerate() {
+        let mut combos: Vec<(Vec<Part>, Vec<String>)> = vec![(vec![], vec![])];
+        for f in &term.factors {
+            let k = var_names
+                .iter()
+                .position(|v| v == f.variable())
+                .expect("variable listed");
+            let var = &variables[k];
+            let options: Vec<(Part, String)> = if var.is_categorical() {
+                let margin: Vec<Factor> = term
+                    .factors
+                    .iter()
+                    .filter(|g| g.variable() != var.name)
+                    .cloned()
+                    .collect();
+                let contrasts = if margin.is_empty() {
+                    formula.intercept
+                } else {
+                    let m = crate::formula::Term { factors: margin };
+                    formula.terms.iter().any(|x| x.same_as(&m))
+                };
+                var.levels
+                    .iter()
+                    .enumerate()
+                    .filter(|(l, _)| !contrasts || *l != var.reference)
+                    .map(|(l, label)| (Part::Indicator(k, l), format!("{}[{}]", var.name, label)))
+                    .collect()
+            } else {
+                vec![(Part::Number(k), var.name.clone())]
+            };
+            let mut next = Vec::new();
+            for (parts, names) in &combos {
+                for (part, name) in &options {
+                    let mut p2 = parts.clone();
+                    p2.push(part.clone());
+                    let mut n2 = names.clone();
+                    n2.push(name.clone());
+                    next.push((p2, n2));
+                }
+            }
+            combos = next;
+        }
+        for (parts, names) in combos {
+            columns.push(Column {
+                name: names.join(":"),
+                parts,
+                term: Some(t),
+            });
+        }
+    }
+    let p = columns.len();
+    let mut x = Vec::with_capacity(n * p);
+    for row in &values {
+        for c in &columns {
+            x.push(column_value(&c.parts, row));
+        }
+    }
+    let design = Design {
+        n,
+        p,
+        x,
+        y,
+        columns,
+        variables,
+        values,
+        rows_used: complete.iter().map(|i| i + 1).collect(),
+        n_dropped,
+        term_labels: formula.terms.iter().map(|t| t.label()).collect(),
+        term_variables: formula
+            .terms
+            .iter()
+            .map(|t| t.factors.iter().map(|f| f.variable().to_string()).collect())
+            .collect(),
+        intercept: formula.intercept,
+    };
+    check_design(&design, table, formula)?;
+    let extra_cols = extras
+        .into_iter()
+        .map(|e| {
+            complete
+                .iter()
+                .map(|&i| e[i].clone().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    Ok((design, extra_cols))
+}
+
+fn check_design(design: &Design, table: &Table, formula: &Formula) -> Result<()> {
+    let loc = Location::file(table.path());
+    if design.n <= design.p {
+        return Err(Error::input(
+            loc,
+            format!(
+                "{} complete rows for {} parameters: a logit needs more rows than parameters",
+                design.n, design.p
+            ),
+        ));
+    }
+    let ones = design.y.iter().filter(|&&v| v == 1.0).count();
+    if ones == 0 || ones == design.n {
+        return Err(Error::input(
+            loc.column(formula.response.clone()),
+            format!(
+                "the outcome is constant (all {} complete rows are {}): nothing to explain",
+                design.n,
+                if ones == 0 { 0 } else { 1 }
+            ),
+        ));
+    }
+    let aliased = crate::models::linalg::aliased_columns(&design.x, design.n, design.p);
+    if !aliased.is_empty() {
+        let names: Vec<String> = aliased
+            .iter()
+            .map(|&j| design.columns[j].name.clone())
+            .collect();
+        return Err(Error::input(
+            loc,
+            format!(
+                "the design is rank-deficient: {} {} a linear combination of the columns before {} (R's glm would report NA for {}); drop or recode {}",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" },
+                if names.len() == 1 { "it" } else { "them" },
+                if names.len() == 1 { "it" } else { "them" },
+                if names.len() == 1 { "it" } else { "them" },
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! sovcost: sovereignty costs and China's treaty behaviour.
+//!
+//! Data flow one way: datasets (CSV) -> panel (polars) -> analysis specs ->
+//! models -> results (serde structs) -> reports.
+
+// Numerical code indexes several arrays in step; index loops read more clearly there.
+#![allow(clippy::needless_range_loop)]
+
+pub mod app;
+pub mod design;
+pub mod error;
+pub mod formula;
+pub mod io;
+pub mod models;
+pub mod panel;
+pub mod report;
+pub mod results;

@@ -1,0 +1,3 @@
+//! Reports: what the tool prints and writes.
+
+pub mod summary;

@@ -1,0 +1,278 @@
+//! The text summary of one fit, laid out as R's `summary(glm)`.
+
+use crate::results::FitResult;
+
+/// Formats a number with `digits` significant digits, switching to
+/// scientific notation for very small or large magnitudes.
+pub fn sig(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        return "NA".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Inf".into() } else { "-Inf".into() };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-4..=7).contains(&mag) {
+        return format!("{:.*e}", digits.saturating_sub(1), x);
+    }
+    let decimals = (digits as i32 - 1 - mag).max(0) as usize;
+    format!("{:.*}", decimals, x)
+}
+
+/// A p-value as R's `format.pval`: tiny values as `< 2e-16`.
+pub fn pval(p: f64) -> String {
+    if p.is_nan() {
+        "NA".into()
+    } else if p < 2e-16 {
+        "< 2e-16".into()
+    } else {
+        sig(p, 3)
+    }
+}
+
+pub fn stars(p: f64) -> &'static str {
+    if p.is_nan() {
+        ""
+    } else if p < 0.001 {
+        "***"
+    } else if p < 0.01 {
+        "**"
+    } else if p < 0.05 {
+        "*"
+    } else if p < 0.1 {
+        "."
+    } else {
+        ""
+    }
+}
+
+fn bound(b: Option<f64>, low: bool) -> String {
+    match b {
+        Some(v) => sig(v, 5),
+        None => if low { "-Inf" } else { "Inf" }.into(),
+    }
+}
+
+fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let ncol = header.len();
+    let mut width = vec![0; ncol];
+    for (j, h) in header.iter().enumerate() {
+        width[j] = h.chars().count();
+    }
+    for r in rows {
+        for (j, c) in r.iter().enumerate() {
+            width[j] = width[j].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut s = String::new();
+        for (j, c) in cells.iter().enumerate() {
+            let pad = width[j] - c.chars().count();
+            if j == 0 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str("  ");
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        s.trim_end().to_string()
+    };
+    let mut out = line(header);
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
+
+/// The R-like text summary.
+pub fn render(r: &FitResult) -> String {
+    let mut s = String::new();
+    let method = match r.method.as_str() {
+        "ml" => "maximum likelihood",
+        "firth" => "Firth's penalized likelihood",
+        other => other,
+    };
+    s.push_str(&format!("Logistic regression ({method})\n"));
+    s.push_str(&format!("Formula: {}\n", r.formula));
+    s.push_str(&format!("Data:    {}\n", r.data));
+    for w in &r.warnings {
+        s.push_str(&format!("WARNING: {w}\n"));
+    }
+    s.push('\n');
+    let pct = |q: f64| {
+        let v = q * 100.0;
+        let t = format!("{v:.3}");
+        let t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+        format!("{t} %")
+    };
+    let lo = (1.0 - r.ci_level) / 2.0;
+    let header = vec![
+        String::new(),
+        "Estimate".into(),
+        "Std. Error".into(),
+        "z value".into(),
+        "Pr(>|z|)".into(),
+        String::new(),
+        pct(lo),
+        pct(1.0 - lo),
+    ];
+    let rows: Vec<Vec<String>> = r
+        .coefficients
+        .iter()
+        .map(|c| {
+            vec![
+                c.term.clone(),
+                sig(c.estimate, 5),
+                sig(c.std_error, 5),
+                sig(c.statistic, 4),
+                pval(c.p_value),
+                stars(c.p_value).to_string(),
+                bound(c.conf_low, true),
+                bound(c.conf_high, false),
+            ]
+        })
+        .collect();
+    s.push_str(&format!(
+        "Coefficients (standard errors: {}; {} intervals: {}):\n",
+        r.vcov_type,
+        pct(r.ci_level),
+        r.ci_method
+    ));
+    s.push_str(&table(&header, &rows));
+    s.push_str("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n");
+    s.push_str(&format!(
+        "    Null deviance: {}  on {} degrees of freedom\n",
+        sig(r.null_deviance, 5),
+        r.df_null
+    ));
+    s.push_str(&format!(
+        "Residual deviance: {}  on {} degrees of freedom\n",
+        sig(r.deviance, 5),
+        r.df_residual
+    ));
+    if r.n_dropped > 0 {
+        s.push_str(&format!(
+            "  ({} observation{} deleted due to missingness)\n",
+            r.n_dropped,
+            if r.n_dropped == 1 { "" } else { "s" }
+        ));
+    }
+    s.push_str(&format!(
+        "n = {}, log-likelihood = {}, AIC = {}, BIC = {}\n",
+        r.n,
+        sig(r.log_likelihood, 6),
+        sig(r.aic, 6),
+        sig(r.bic, 6)
+    ));
+    s.push_str(&format!(
+        "McFadden R2 = {}, Tjur R2 = {}\n",
+        sig(r.mcfadden_r2, 4),
+        sig(r.tjur_r2, 4)
+    ));
+    s.push_str(&format!(
+        "Converged: {} ({} iterations)\n",
+        if r.converged { "yes" } else { "NO" },
+        r.iterations
+    ));
+    if !r.lr_tests.is_empty() {
+        s.push_str("\nLikelihood-ratio tests (each term dropped in turn):\n");
+        let header: Vec<String> = ["Term", "Df", "Deviance", "LR stat", "Pr(>Chi)"]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        let rows: Vec<Vec<String>> = r
+            .lr_tests
+            .iter()
+            .map(|t| {
+                vec![
+                    t.term.clone(),
+                    t.df.to_string(),
+                    sig(t.deviance_restricted, 5),
+                    sig(t.statistic, 5),
+                    pval(t.p_value),
+                ]
+            })
+            .collect();
+        s.push_str(&table(&header, &rows));
+    }
+    if !r.predictions.is_empty() {
+        s.push_str("\nPredicted probabilities (delta-method interval on the logit scale):\n");
+        let header: Vec<String> = ["At", "Probability", "Std. Error", "Lower", "Upper"]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        let rows: Vec<Vec<String>> = r
+            .predictions
+            .iter()
+            .map(|p| {
+                vec![
+                    if p.at.is_empty() {
+                        "(means)".into()
+                    } else {
+                        p.at.clone()
+                    },
+                    sig(p.probability, 5),
+                    sig(p.std_error, 5),
+                    sig(p.conf_low, 5),
+                    sig(p.conf_high, 5),
+                ]
+            })
+            .collect();
+        s.push_str(&table(&header, &rows));
+    }
+    if !r.marginal_effects.is_empty() {
+        s.push_str("\nAverage marginal effects (delta method):\n");
+        let header: Vec<String> = [
+            "Variable",
+            "Contrast",
+            "AME",
+            "Std. Error",
+            "z",
+            "Pr(>|z|)",
+            "Lower",
+            "Upper",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        let rows: Vec<Vec<String>> = r
+            .marginal_effects
+            .iter()
+            .map(|m| {
+                vec![
+                    m.variable.clone(),
+                    m.contrast.clone(),
+                    sig(m.estimate, 5),
+                    sig(m.std_error, 5),
+                    sig(m.statistic, 4),
+                    pval(m.p_value),
+                    sig(m.conf_low, 5),
+                    sig(m.conf_high, 5),
+                ]
+            })
+            .collect();
+        s.push_str(&table(&header, &rows));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(sig(1.23456789, 5), "1.2346");
+        assert_eq!(sig(-0.000123456, 3), "-0.000123");
+        assert_eq!(sig(1.5e-9, 3), "1.50e-9");
+        assert_eq!(pval(1e-20), "< 2e-16");
+        assert_eq!(stars(0.02), "*");
+    }
+}

@@ -1,0 +1,54 @@
+//! Results as plain serde structs: what `sovcost fit --format json` prints and
+//! what the reports read. Field names are part of the documented interface.
+
+use serde::Serialize;
+
+use crate::models::effects::{MarginalEffect, Prediction};
+use crate::models::inference::LrTest;
+use crate::models::logit::Iteration;
+
+/// One row of the coefficient table. Interval bounds are `null` when they are
+/// infinite (a profile that never reaches the cut-off).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Coefficient {
+    pub term: String,
+    pub estimate: f64,
+    pub std_error: f64,
+    pub statistic: f64,
+    pub p_value: f64,
+    pub conf_low: Option<f64>,
+    pub conf_high: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FitResult {
+    pub method: String,
+    pub formula: String,
+    pub data: String,
+    pub n: usize,
+    pub n_dropped: usize,
+    pub converged: bool,
+    pub iterations: usize,
+    pub log_likelihood: f64,
+    pub null_log_likelihood: f64,
+    pub deviance: f64,
+    pub null_deviance: f64,
+    pub df_residual: usize,
+    pub df_null: usize,
+    pub aic: f64,
+    pub bic: f64,
+    pub mcfadden_r2: f64,
+    pub tjur_r2: f64,
+    pub vcov_type: String,
+    pub ci_level: f64,
+    pub ci_method: String,
+    pub p_value_method: String,
+    pub warnings: Vec<String>,
+    pub coefficients: Vec<Coefficient>,
+    /// Covariance matrix of the estimates (row-major, in coefficient order).
+    pub vcov: Vec<Vec<f64>>,
+    pub iteration_history: Vec<Iteration>,
+    pub lr_tests: Vec<LrTest>,
+    pub predictions: Vec<Prediction>,
+    pub marginal_effects: Vec<MarginalEffect>,
+}

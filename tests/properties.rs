@@ -1,0 +1,92 @@
+//! Property tests of the ML logit: invariances that any correct estimator has.
+
+mod common;
+
+use common::temp_dir;
+use proptest::prelude::*;
+use sovcost::models::{fit_table, FitSpec};
+use sovcost::panel::Table;
+use sovcost::results::FitResult;
+
+/// A dataset with overlap (both outcomes at every covariate pattern region),
+/// so that the ML estimate exists.
+fn dataset() -> impl Strategy<Value = Vec<(f64, f64, f64)>> {
+    prop::collection::vec((-3.0f64..3.0, -2.0f64..2.0, 0.0f64..1.0), 30..60).prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (x1, x2, u))| {
+                let eta = 0.3 + 0.8 * x1 - 0.5 * x2;
+                let p = 1.0 / (1.0 + (-eta).exp());
+                // Force both outcomes at the extremes of x1 so there is overlap.
+                let y = match i % 7 {
+                    0 => 0.0,
+                    1 => 1.0,
+                    _ => f64::from(u8::from(u < p)),
+                };
+                (y, x1, x2)
+            })
+            .collect()
+    })
+}
+
+fn fit_rows(rows: &[(f64, f64, f64)], tag: &str) -> FitResult {
+    let dir = temp_dir(tag);
+    let path = dir.join("d.csv");
+    let mut text = String::from("y,x1,x2\n");
+    for (y, a, b) in rows {
+        text.push_str(&format!("{y},{a:.17e},{b:.17e}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let table = Table::read_csv(&path).unwrap();
+    let r = fit_table(&table, &FitSpec::new("y ~ x1 + x2")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-7 * (1.0 + a.abs().max(b.abs()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn row_order_does_not_matter(rows in dataset(), seed in 0usize..1000) {
+        let base = fit_rows(&rows, "order-a");
+        let mut shuffled = rows.clone();
+        // A deterministic permutation from the seed.
+        let n = shuffled.len();
+        for i in (1..n).rev() {
+            let j = (seed * 7919 + i * 104_729) % (i + 1);
+            shuffled.swap(i, j);
+        }
+        let other = fit_rows(&shuffled, "order-b");
+        for (a, b) in base.coefficients.iter().zip(&other.coefficients) {
+            prop_assert!(close(a.estimate, b.estimate));
+            prop_assert!(close(a.std_error, b.std_error));
+        }
+    }
+
+    #[test]
+    fn recoding_the_outcome_negates_every_coefficient(rows in dataset()) {
+        let base = fit_rows(&rows, "flip-a");
+        let flipped: Vec<_> = rows.iter().map(|(y, a, b)| (1.0 - y, *a, *b)).collect();
+        let other = fit_rows(&flipped, "flip-b");
+        for (a, b) in base.coefficients.iter().zip(&other.coefficients) {
+            prop_assert!(close(a.estimate, -b.estimate));
+            prop_assert!(close(a.std_error, b.std_error));
+        }
+        prop_assert!(close(base.deviance, other.deviance));
+    }
+
+    #[test]
+    fn scaling_a_covariate_divides_its_coefficient(rows in dataset(), c in 0.1f64..20.0) {
+        let base = fit_rows(&rows, "scale-a");
+        let scaled: Vec<_> = rows.iter().map(|(y, a, b)| (*y, a * c, *b)).collect();
+        let other = fit_rows(&scaled, "scale-b");
+        prop_assert!(close(base.coefficients[1].estimate / c, other.coefficients[1].estimate));
+        prop_assert!(close(base.coefficients[0].estimate, other.coefficients[0].estimate));
+        prop_assert!(close(base.coefficients[2].estimate, other.coefficients[2].estimate));
+        prop_assert!(close(base.deviance, other.deviance));
+    }
+}
