@@ -27,18 +27,42 @@ impl Format {
     }
 }
 
-#[derive(Debug, Clone)]
+/// Options of `sovcost fit` (parsed by clap in `main.rs`).
+#[derive(Debug, Clone, clap::Args)]
 pub struct FitArgs {
+    /// CSV file with a header row; NA or an empty cell is missing.
+    #[arg(long)]
     pub data: PathBuf,
+    /// Model formula, e.g. "y ~ x1 + x2", "y ~ a*b", "y ~ C(area, ref=trade) - 1".
+    #[arg(long)]
     pub formula: String,
+    /// Estimator: ml.
+    #[arg(long, default_value = "ml")]
     pub method: String,
+    /// Covariance: model, hc0, hc1, hc2, hc3 or cluster:COLUMN.
+    #[arg(long, default_value = "model")]
     pub vcov: String,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
     pub level: f64,
+    /// Interval method: wald or profile (profile likelihood).
+    #[arg(long, default_value = "wald")]
     pub ci: String,
+    /// Output format: text or json.
+    #[arg(long, default_value = "text")]
     pub format: String,
+    /// Predicted probability at given values, e.g. "x1=1,area=trade"
+    /// (other variables at their mean or reference level). Repeatable.
+    #[arg(long)]
     pub predict: Vec<String>,
+    /// Average marginal effects of every variable.
+    #[arg(long)]
     pub ame: bool,
+    /// Likelihood-ratio test for dropping each term.
+    #[arg(long)]
     pub lrt: bool,
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(long)]
     pub out: Option<PathBuf>,
 }
 

@@ -107,6 +107,21 @@ enum Token {
     Equals,
 }
 
+fn single_char_token(c: char) -> Option<Token> {
+    Some(match c {
+        '~' => Token::Tilde,
+        '+' => Token::Plus,
+        '-' => Token::Minus,
+        ':' => Token::Colon,
+        '*' => Token::Star,
+        '(' => Token::LParen,
+        ')' => Token::RParen,
+        ',' => Token::Comma,
+        '=' => Token::Equals,
+        _ => return None,
+    })
+}
+
 fn tokenize(text: &str) -> Result<Vec<Token>> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
@@ -115,40 +130,8 @@ fn tokenize(text: &str) -> Result<Vec<Token>> {
         let c = chars[i];
         match c {
             ' ' | '\t' | '\n' | '\r' => i += 1,
-            '~' => {
-                tokens.push(Token::Tilde);
-                i += 1
-            }
-            '+' => {
-                tokens.push(Token::Plus);
-                i += 1
-            }
-            '-' => {
-                tokens.push(Token::Minus);
-                i += 1
-            }
-            ':' => {
-                tokens.push(Token::Colon);
-                i += 1
-            }
-            '*' => {
-                tokens.push(Token::Star);
-                i += 1
-            }
-            '(' => {
-                tokens.push(Token::LParen);
-                i += 1
-            }
-            ')' => {
-                tokens.push(Token::RParen);
-                i += 1
-            }
-            ',' => {
-                tokens.push(Token::Comma);
-                i += 1
-            }
-            '=' => {
-                tokens.push(Token::Equals);
+            c if single_char_token(c).is_some() => {
+                tokens.extend(single_char_token(c));
                 i += 1
             }
             '`' | '"' | '\'' => {
