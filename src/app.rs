@@ -36,7 +36,8 @@ pub struct FitArgs {
     /// Model formula, e.g. "y ~ x1 + x2", "y ~ a*b", "y ~ C(area, ref=trade) - 1".
     #[arg(long)]
     pub formula: String,
-    /// Estimator: ml.
+    /// Estimator: ml, firth (Firth's penalized likelihood) or auto (Firth
+    /// when the data are separated or have fewer than 10 events per parameter).
     #[arg(long, default_value = "ml")]
     pub method: String,
     /// Covariance: model, hc0, hc1, hc2, hc3 or cluster:COLUMN.
@@ -45,8 +46,9 @@ pub struct FitArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     pub level: f64,
-    /// Interval method: wald or profile (profile likelihood).
-    #[arg(long, default_value = "wald")]
+    /// Interval method: default (wald for ml, profile for firth), wald, or
+    /// profile (profile likelihood; profile penalized likelihood for firth).
+    #[arg(long, default_value = "default")]
     pub ci: String,
     /// Output format: text or json.
     #[arg(long, default_value = "text")]

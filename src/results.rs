@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::models::effects::{MarginalEffect, Prediction};
 use crate::models::inference::LrTest;
 use crate::models::logit::Iteration;
+use crate::models::separation::Separation;
 
 /// One row of the coefficient table. Interval bounds are `null` when they are
 /// infinite (a profile that never reaches the cut-off).
@@ -22,7 +23,10 @@ pub struct Coefficient {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FitResult {
+    /// `ml` or `firth` (the estimator used).
     pub method: String,
+    /// With `--method auto`: why the estimator was chosen.
+    pub method_choice: Option<String>,
     pub formula: String,
     pub data: String,
     pub n: usize,
@@ -31,6 +35,8 @@ pub struct FitResult {
     pub iterations: usize,
     pub log_likelihood: f64,
     pub null_log_likelihood: f64,
+    /// Firth: l*(b) = l(b) + 0.5 log det(X'WX) at the estimate.
+    pub penalized_log_likelihood: Option<f64>,
     pub deviance: f64,
     pub null_deviance: f64,
     pub df_residual: usize,
@@ -44,7 +50,12 @@ pub struct FitResult {
     pub ci_method: String,
     pub p_value_method: String,
     pub warnings: Vec<String>,
+    /// The LP separation check (absent for very large designs that showed no
+    /// sign of separation).
+    pub separation: Option<Separation>,
     pub coefficients: Vec<Coefficient>,
+    /// Firth: the FLIC intercept used for predictions.
+    pub flic_intercept: Option<f64>,
     /// Covariance matrix of the estimates (row-major, in coefficient order).
     pub vcov: Vec<Vec<f64>>,
     pub iteration_history: Vec<Iteration>,

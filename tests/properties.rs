@@ -90,3 +90,73 @@ proptest! {
         prop_assert!(close(base.deviance, other.deviance));
     }
 }
+
+/// Small datasets, often separated: a few rows, two covariates, any outcome.
+fn small_dataset() -> impl Strategy<Value = Vec<(f64, f64, f64)>> {
+    prop::collection::vec(
+        (
+            prop::bool::ANY,
+            (-20i32..20).prop_map(|v| f64::from(v) / 4.0),
+            prop::bool::ANY,
+        ),
+        8..20,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .map(|(y, x1, d)| (f64::from(u8::from(y)), x1, f64::from(u8::from(d))))
+            .collect()
+    })
+}
+
+fn problem_of(rows: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>) {
+    let x: Vec<f64> = rows.iter().flat_map(|(_, a, b)| [1.0, *a, *b]).collect();
+    let y: Vec<f64> = rows.iter().map(|(y, _, _)| *y).collect();
+    (x, y)
+}
+
+fn usable(x: &[f64], y: &[f64]) -> bool {
+    let n = y.len();
+    let ones = y.iter().filter(|&&v| v == 1.0).count();
+    ones > 0 && ones < n && sovcost::models::linalg::aliased_columns(x, n, 3).is_empty()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn firth_estimates_are_finite_and_profile_intervals_contain_them(rows in small_dataset()) {
+        use sovcost::models::{firth, logit::Problem};
+        let (x, y) = problem_of(&rows);
+        prop_assume!(usable(&x, &y));
+        let prob = Problem::new(&x, y.len(), 3, &y);
+        let fit = firth::fit(&prob, &[None, None, None], None).unwrap();
+        prop_assert!(fit.converged);
+        prop_assert!(fit.beta.iter().all(|b| b.is_finite()));
+        let se = fit.information.len() as f64; // any positive scale works for bracketing
+        for j in 0..3 {
+            let (lo, hi) = firth::profile_interval(&prob, &fit, j, se.sqrt(), 0.95);
+            if let Some(lo) = lo { prop_assert!(lo <= fit.beta[j]); }
+            if let Some(hi) = hi { prop_assert!(hi >= fit.beta[j]); }
+        }
+    }
+
+    #[test]
+    fn lp_separation_holds_exactly_when_ml_diverges(rows in small_dataset()) {
+        use sovcost::models::{logit, separation};
+        let (x, y) = problem_of(&rows);
+        prop_assume!(usable(&x, &y));
+        let n = y.len();
+        let names: Vec<String> = ["b0", "b1", "b2"].iter().map(|s| s.to_string()).collect();
+        let rows_used: Vec<usize> = (1..=n).collect();
+        let sep = separation::detect(&x, n, 3, &y, &names, &rows_used).unwrap();
+        let ml = logit::fit(&logit::Problem::new(&x, n, 3, &y), None, &logit::Control::default());
+        // Diverging iterates: no convergence, or fitted probabilities driven
+        // to 0 or 1 (at the edge of floating point a Newton step along the
+        // separating direction can come out tiny and pass for convergence).
+        // R's threshold for "fitted probabilities numerically 0 or 1".
+        let eps = 10.0 * f64::EPSILON;
+        let extreme = ml.mu.iter().any(|&m| !(eps..=1.0 - eps).contains(&m));
+        let diverged = !ml.converged || extreme;
+        prop_assert_eq!(sep.separated, diverged, "separated {} but ML converged {} (fitted 0/1: {})", sep.separated, ml.converged, extreme);
+    }
+}

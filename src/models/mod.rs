@@ -2,9 +2,11 @@
 //! runs a whole specification on a table and returns a [`FitResult`].
 
 pub mod effects;
+pub mod firth;
 pub mod inference;
 pub mod linalg;
 pub mod logit;
+pub mod separation;
 
 use std::collections::BTreeMap;
 
@@ -14,28 +16,42 @@ use crate::formula;
 use crate::panel::Table;
 use crate::results::{Coefficient, FitResult};
 use inference::VcovType;
+use separation::Separation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// Maximum likelihood.
     Ml,
+    /// Firth's penalized likelihood.
+    Firth,
+    /// Firth when the data call for it (see [`choose_method`]), else ML.
+    Auto,
 }
 
 impl Method {
     pub fn parse(text: &str) -> Result<Method> {
         match text.trim().to_ascii_lowercase().as_str() {
             "ml" => Ok(Method::Ml),
-            other => Err(Error::usage(format!("unknown method '{other}' (use ml)"))),
+            "firth" => Ok(Method::Firth),
+            "auto" => Ok(Method::Auto),
+            other => Err(Error::usage(format!(
+                "unknown method '{other}' (use ml, firth or auto)"
+            ))),
         }
     }
     pub fn label(&self) -> &'static str {
         match self {
             Method::Ml => "ml",
+            Method::Firth => "firth",
+            Method::Auto => "auto",
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CiMethod {
+    /// Wald for ML (as `confint.default`), profile for Firth (as logistf).
+    Default,
     Wald,
     Profile,
 }
@@ -43,18 +59,77 @@ pub enum CiMethod {
 impl CiMethod {
     pub fn parse(text: &str) -> Result<CiMethod> {
         match text.trim().to_ascii_lowercase().as_str() {
+            "default" => Ok(CiMethod::Default),
             "wald" => Ok(CiMethod::Wald),
             "profile" => Ok(CiMethod::Profile),
             other => Err(Error::usage(format!(
-                "unknown interval method '{other}' (use wald or profile)"
+                "unknown interval method '{other}' (use default, wald or profile)"
             ))),
+        }
+    }
+    /// The method actually used for an estimator.
+    pub fn resolve(&self, method: Method) -> CiMethod {
+        match (self, method) {
+            (CiMethod::Default, Method::Firth) => CiMethod::Profile,
+            (CiMethod::Default, _) => CiMethod::Wald,
+            (other, _) => *other,
         }
     }
     pub fn label(&self) -> &'static str {
         match self {
+            CiMethod::Default => "default",
             CiMethod::Wald => "wald",
             CiMethod::Profile => "profile",
         }
+    }
+}
+
+/// Events per parameter below which `--method auto` uses Firth.
+pub const AUTO_MIN_EVENTS_PER_PARAMETER: f64 = 10.0;
+
+/// Designs with more rows than this are checked for separation only when the
+/// ML fit does not converge or drives fitted probabilities to 0 or 1 (the LP
+/// has one constraint per row).
+pub const SEPARATION_CHECK_MAX_ROWS: usize = 200_000;
+
+/// The rule of `--method auto`: Firth when the data are separated, or when
+/// there are fewer than 10 events per parameter (events = the rarer outcome;
+/// the rule of thumb of Peduzzi et al. 1996); ML otherwise. Returns the
+/// method and the reason, in words.
+pub fn choose_method(design: &Design, separation: Option<&Separation>) -> (Method, String) {
+    if let Some(s) = separation.filter(|s| s.separated) {
+        let terms: Vec<String> = s
+            .infinite_estimates
+            .iter()
+            .map(|e| format!("{} ({})", e.term, e.direction))
+            .collect();
+        return (
+            Method::Firth,
+            format!(
+                "{} separation: the ML estimates of {} are infinite",
+                s.kind,
+                terms.join(", ")
+            ),
+        );
+    }
+    let ones = design.y.iter().filter(|&&v| v == 1.0).count();
+    let events = ones.min(design.n - ones) as f64;
+    let epp = events / design.p as f64;
+    if epp < AUTO_MIN_EVENTS_PER_PARAMETER {
+        (
+            Method::Firth,
+            format!(
+                "{events} events for {} parameters ({epp:.1} per parameter, fewer than {AUTO_MIN_EVENTS_PER_PARAMETER})",
+                design.p
+            ),
+        )
+    } else {
+        (
+            Method::Ml,
+            format!(
+                "no separation and {epp:.1} events per parameter (at least {AUTO_MIN_EVENTS_PER_PARAMETER})"
+            ),
+        )
     }
 }
 
@@ -80,7 +155,7 @@ impl FitSpec {
             method: Method::Ml,
             vcov: VcovType::Model,
             level: 0.95,
-            ci: CiMethod::Wald,
+            ci: CiMethod::Default,
             predict: vec![],
             marginal_effects: false,
             lr_tests: false,
@@ -123,6 +198,30 @@ pub fn fit_table(table: &Table, spec: &FitSpec) -> Result<FitResult> {
     )
 }
 
+/// Separation check, when the design is small enough or the ML fit showed
+/// signs of it.
+fn check_separation(design: &Design, ml: Option<&logit::Fit>) -> Result<Option<Separation>> {
+    let suspicious = ml
+        .map(|f| {
+            let eps = 10.0 * f64::EPSILON;
+            !f.converged || f.mu.iter().any(|&m| m < eps || m > 1.0 - eps)
+        })
+        .unwrap_or(true);
+    if design.n <= SEPARATION_CHECK_MAX_ROWS || suspicious {
+        separation::detect(
+            &design.x,
+            design.n,
+            design.p,
+            &design.y,
+            &design.names(),
+            &design.rows_used,
+        )
+        .map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Fits a specification to a built design.
 pub fn fit_design(
     design: &Design,
@@ -132,124 +231,427 @@ pub fn fit_design(
 ) -> Result<FitResult> {
     let prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
     let control = logit::Control::default();
-    let fit = logit::fit(&prob, None, &control);
-    let mut warnings = Vec::new();
-    if !fit.converged {
-        warnings.push(format!(
-            "the fit did not converge in {} iterations (deviance {:.6}); the estimates are not maximum-likelihood estimates",
-            fit.iterations, fit.deviance
-        ));
-    }
-    if fit.singular {
-        warnings.push("the information matrix became singular during fitting".into());
-    }
-    let eps = 10.0 * f64::EPSILON;
-    if fit.mu.iter().any(|&m| m < eps || m > 1.0 - eps) {
-        warnings.push("fitted probabilities numerically 0 or 1 occurred".into());
-    }
-    let vcov = inference::ml_covariance(&prob, &fit, &spec.vcov, clusters)?;
+    let ml = logit::fit(&prob, None, &control);
+    let separation = check_separation(design, Some(&ml))?;
+    let (method, method_reason) = match spec.method {
+        Method::Auto => {
+            let (m, why) = choose_method(design, separation.as_ref());
+            (m, Some(why))
+        }
+        m => (m, None),
+    };
+    let ci = spec.ci.resolve(method);
     let p = design.p;
     let names = design.names();
-    let mut coefficients = Vec::with_capacity(p);
-    for j in 0..p {
-        let w = inference::wald(fit.beta[j], vcov[j * p + j], spec.level);
-        let (low, high) = match spec.ci {
-            CiMethod::Wald => (Some(w.low), Some(w.high)),
-            CiMethod::Profile => {
-                inference::ml_profile_interval(&prob, &fit, j, w.std_error, spec.level)
+    let mut warnings = Vec::new();
+    if let Some(s) = separation.as_ref().filter(|s| s.separated) {
+        let terms: Vec<String> = s
+            .infinite_estimates
+            .iter()
+            .map(|e| format!("{} {}", e.term, e.direction))
+            .collect();
+        warnings.push(format!(
+            "SEPARATION ({}): the maximum-likelihood estimates of {} are infinite; {} rows are perfectly predicted{}",
+            s.kind,
+            terms.join(", "),
+            s.perfectly_predicted_rows.len(),
+            if method == Method::Ml {
+                "; the ML estimates of these terms are reported as infinite and their tests as NA: use --method firth (or auto)"
+            } else {
+                ""
             }
-        };
-        coefficients.push(Coefficient {
-            term: names[j].clone(),
-            estimate: fit.beta[j],
-            std_error: w.std_error,
-            statistic: w.z,
-            p_value: w.p_value,
-            conf_low: low,
-            conf_high: high,
-        });
+        ));
     }
-    let null_deviance = logit::null_deviance(&prob, design.intercept);
+    let ll0_deviance = logit::null_deviance(&prob, design.intercept);
+    let mut coefficients = Vec::with_capacity(p);
+    let estimate: Vec<f64>;
+    let vcov: Vec<f64>;
+    let mu: Vec<f64>;
+    let deviance: f64;
+    let converged: bool;
+    let iterations: usize;
+    let mut penalized = None;
+    let mut flic = None;
+    let mut history = Vec::new();
+    let mut lr_tests = Vec::new();
+    let p_value_method;
+    match method {
+        Method::Ml | Method::Auto => {
+            if !ml.converged && !separation.as_ref().is_some_and(|s| s.separated) {
+                warnings.push(format!(
+                    "the fit did not converge in {} iterations (deviance {:.6}); the estimates are not maximum-likelihood estimates",
+                    ml.iterations, ml.deviance
+                ));
+            }
+            if ml.singular {
+                warnings.push("the information matrix became singular during fitting".into());
+            }
+            let eps = 10.0 * f64::EPSILON;
+            if ml.mu.iter().any(|&m| m < eps || m > 1.0 - eps) {
+                warnings.push("fitted probabilities numerically 0 or 1 occurred".into());
+            }
+            let infinite: Vec<(usize, f64)> = separation
+                .iter()
+                .flat_map(|s| s.infinite_estimates.iter())
+                .filter_map(|e| {
+                    let j = names.iter().position(|n| *n == e.term)?;
+                    let sign = match e.direction.as_str() {
+                        "+Inf" => f64::INFINITY,
+                        "-Inf" => f64::NEG_INFINITY,
+                        _ => f64::NAN,
+                    };
+                    Some((j, sign))
+                })
+                .collect();
+            let mut fit_deviance = ml.deviance;
+            if infinite.is_empty() {
+                vcov = inference::ml_covariance(&prob, &ml, &spec.vcov, clusters)?;
+                for j in 0..p {
+                    let w = inference::wald(ml.beta[j], vcov[j * p + j], spec.level);
+                    let (low, high) = match ci {
+                        CiMethod::Profile => {
+                            inference::ml_profile_interval(&prob, &ml, j, w.std_error, spec.level)
+                        }
+                        _ => (Some(w.low), Some(w.high)),
+                    };
+                    coefficients.push(Coefficient {
+                        term: names[j].clone(),
+                        estimate: ml.beta[j],
+                        std_error: w.std_error,
+                        statistic: w.z,
+                        p_value: w.p_value,
+                        conf_low: low,
+                        conf_high: high,
+                    });
+                }
+            } else {
+                let sep = separation
+                    .as_ref()
+                    .expect("infinite estimates come from the check");
+                let limit = separated_limit(design, sep, &infinite, spec, ci, clusters);
+                match &limit {
+                    Some(l) => {
+                        warnings.push(format!(
+                            "the finite estimates are the limits of the ML estimates: the ML fit on the {} rows that are not perfectly predicted, without the separated terms",
+                            l.rows
+                        ));
+                        fit_deviance = l.deviance;
+                    }
+                    None => warnings.push(
+                        "the finite ML estimates cannot be separated from the diverging ones here: all are reported as NA".into(),
+                    ),
+                }
+                let mut v = vec![f64::NAN; p * p];
+                let mut k = 0;
+                for j in 0..p {
+                    if let Some((_, sign)) = infinite.iter().find(|(i, _)| *i == j) {
+                        coefficients.push(Coefficient {
+                            term: names[j].clone(),
+                            estimate: *sign,
+                            std_error: f64::NAN,
+                            statistic: f64::NAN,
+                            p_value: f64::NAN,
+                            conf_low: None,
+                            conf_high: None,
+                        });
+                        continue;
+                    }
+                    match &limit {
+                        Some(l) => {
+                            let mut c = l.coefficients[k].clone();
+                            c.term = names[j].clone();
+                            coefficients.push(c);
+                            let mut k2 = 0;
+                            for j2 in 0..p {
+                                if infinite.iter().any(|(i, _)| *i == j2) {
+                                    continue;
+                                }
+                                v[j * p + j2] = l.vcov[k * l.p + k2];
+                                k2 += 1;
+                            }
+                        }
+                        None => coefficients.push(Coefficient {
+                            term: names[j].clone(),
+                            estimate: f64::NAN,
+                            std_error: f64::NAN,
+                            statistic: f64::NAN,
+                            p_value: f64::NAN,
+                            conf_low: None,
+                            conf_high: None,
+                        }),
+                    }
+                    k += 1;
+                }
+                vcov = v;
+                if spec.lr_tests {
+                    warnings.push("likelihood-ratio tests are not computed on separated data under ML: use --method firth".into());
+                }
+            }
+            if spec.lr_tests && infinite.is_empty() {
+                for (t, label) in droppable_terms(design) {
+                    let cols = design.term_columns(t);
+                    let reduced = design.without_columns(&cols);
+                    let rprob = logit::Problem::new(&reduced.x, reduced.n, reduced.p, &reduced.y);
+                    let rfit = logit::fit(&rprob, None, &control);
+                    lr_tests.push(inference::lr_test(
+                        &label,
+                        ml.deviance,
+                        rfit.deviance,
+                        cols.len(),
+                    ));
+                }
+            }
+            estimate = coefficients.iter().map(|c| c.estimate).collect();
+            mu = ml.mu.clone();
+            deviance = fit_deviance;
+            converged = ml.converged;
+            iterations = ml.iterations;
+            history = ml.history.clone();
+            p_value_method = "wald";
+        }
+        Method::Firth => {
+            let fit = firth::fit(&prob, &vec![None; p], None).ok_or_else(|| {
+                Error::usage(
+                    "Firth's penalized likelihood could not be maximised (singular information)",
+                )
+            })?;
+            if !fit.converged {
+                warnings.push(format!(
+                    "the Firth fit did not converge in {} iterations",
+                    fit.iterations
+                ));
+            }
+            let w: Vec<f64> = (0..prob.n)
+                .map(|i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]))
+                .collect();
+            let bread = linalg::inverse_crossprod_qr(prob.x, prob.n, p, &w)
+                .ok_or_else(|| Error::usage("the penalized information is singular"))?;
+            let scores = firth::score_factors(&prob, &fit);
+            vcov = inference::sandwich_covariance(
+                &prob,
+                &bread,
+                &scores,
+                Some(&fit.hat),
+                &spec.vcov,
+                clusters,
+            )?;
+            for j in 0..p {
+                let w = inference::wald(fit.beta[j], vcov[j * p + j], spec.level);
+                let (stat, pv) =
+                    firth::penalized_lr_test(&prob, &fit, &[j]).unwrap_or((f64::NAN, f64::NAN));
+                let (low, high) = match ci {
+                    CiMethod::Profile => {
+                        firth::profile_interval(&prob, &fit, j, w.std_error, spec.level)
+                    }
+                    _ => (Some(w.low), Some(w.high)),
+                };
+                coefficients.push(Coefficient {
+                    term: names[j].clone(),
+                    estimate: fit.beta[j],
+                    std_error: w.std_error,
+                    statistic: stat,
+                    p_value: pv,
+                    conf_low: low,
+                    conf_high: high,
+                });
+            }
+            if spec.lr_tests {
+                for (t, label) in droppable_terms(design) {
+                    let cols = design.term_columns(t);
+                    if let Some((stat, pv)) = firth::penalized_lr_test(&prob, &fit, &cols) {
+                        lr_tests.push(inference::LrTest {
+                            term: label,
+                            df: cols.len(),
+                            deviance_restricted: f64::NAN,
+                            statistic: stat,
+                            p_value: pv,
+                        });
+                    }
+                }
+            }
+            if design.intercept {
+                flic = Some(firth::flic_intercept(&prob, &fit, 0));
+            }
+            penalized = Some(fit.penalized_loglik);
+            estimate = fit.beta.clone();
+            mu = fit.mu.clone();
+            deviance = -2.0 * fit.loglik;
+            converged = fit.converged;
+            iterations = fit.iterations;
+            p_value_method = "penalized_lrt";
+        }
+    }
+    // Predictions: for Firth, with the FLIC intercept (unbiased average
+    // predicted probability); otherwise the estimates themselves.
+    let mut predict_beta = estimate.clone();
+    if let (Some(a), true) = (flic, design.intercept) {
+        predict_beta[0] = a;
+    }
+    let finite = predict_beta.iter().all(|b| b.is_finite());
+    let mut predictions = Vec::new();
+    let mut marginal_effects = Vec::new();
+    if finite {
+        for at in &spec.predict {
+            predictions.push(effects::predict(
+                design,
+                &predict_beta,
+                &vcov,
+                at,
+                spec.level,
+            )?);
+        }
+        if spec.marginal_effects {
+            marginal_effects =
+                effects::average_marginal_effects(design, &predict_beta, &vcov, spec.level);
+        }
+    } else if !spec.predict.is_empty() || spec.marginal_effects {
+        warnings.push("predictions and marginal effects are not computed from infinite ML estimates: use --method firth".into());
+    }
     let n = design.n as f64;
-    let ll = -0.5 * fit.deviance;
-    let ll0 = -0.5 * null_deviance;
+    let ll = -0.5 * deviance;
+    let ll0 = -0.5 * ll0_deviance;
     let (mut s1, mut c1, mut s0, mut c0) = (0.0, 0.0, 0.0, 0.0);
-    for (mu, y) in fit.mu.iter().zip(&design.y) {
+    for (m, y) in mu.iter().zip(&design.y) {
         if *y == 1.0 {
-            s1 += mu;
+            s1 += m;
             c1 += 1.0;
         } else {
-            s0 += mu;
+            s0 += m;
             c0 += 1.0;
         }
     }
-    // As R's drop1: a term is tested only if no higher-order term contains it
-    // (marginality).
-    let droppable: Vec<bool> = design
-        .term_variables
-        .iter()
-        .enumerate()
-        .map(|(t, vars)| {
-            !design.term_variables.iter().enumerate().any(|(u, other)| {
-                u != t && other.len() > vars.len() && vars.iter().all(|v| other.contains(v))
-            })
-        })
-        .collect();
-    let mut lr_tests = Vec::new();
-    if spec.lr_tests {
-        for (t, label) in design.term_labels.iter().enumerate() {
-            if !droppable[t] {
-                continue;
-            }
-            let cols = design.term_columns(t);
-            let reduced = design.without_columns(&cols);
-            let rprob = logit::Problem::new(&reduced.x, reduced.n, reduced.p, &reduced.y);
-            let rfit = logit::fit(&rprob, None, &control);
-            lr_tests.push(inference::lr_test(
-                label,
-                fit.deviance,
-                rfit.deviance,
-                cols.len(),
-            ));
-        }
-    }
-    let mut predictions = Vec::new();
-    for at in &spec.predict {
-        predictions.push(effects::predict(design, &fit.beta, &vcov, at, spec.level)?);
-    }
-    let marginal_effects = if spec.marginal_effects {
-        effects::average_marginal_effects(design, &fit.beta, &vcov, spec.level)
-    } else {
-        vec![]
-    };
     Ok(FitResult {
-        method: spec.method.label().to_string(),
+        method: method.label().to_string(),
+        method_choice: method_reason,
         formula: spec.formula.trim().to_string(),
         data: data_label.to_string(),
         n: design.n,
         n_dropped: design.n_dropped,
-        converged: fit.converged,
-        iterations: fit.iterations,
+        converged,
+        iterations,
         log_likelihood: ll,
         null_log_likelihood: ll0,
-        deviance: fit.deviance,
-        null_deviance,
+        penalized_log_likelihood: penalized,
+        deviance,
+        null_deviance: ll0_deviance,
         df_residual: design.n - p,
         df_null: design.n - usize::from(design.intercept),
-        aic: fit.deviance + 2.0 * p as f64,
-        bic: fit.deviance + (p as f64) * n.ln(),
+        aic: deviance + 2.0 * p as f64,
+        bic: deviance + (p as f64) * n.ln(),
         mcfadden_r2: 1.0 - ll / ll0,
         tjur_r2: s1 / c1 - s0 / c0,
         vcov_type: spec.vcov.label(),
         ci_level: spec.level,
-        ci_method: spec.ci.label().to_string(),
-        p_value_method: "wald".into(),
+        ci_method: ci.label().to_string(),
+        p_value_method: p_value_method.into(),
         warnings,
+        separation,
         coefficients,
+        flic_intercept: flic,
         vcov: (0..p).map(|i| vcov[i * p..(i + 1) * p].to_vec()).collect(),
-        iteration_history: fit.history,
+        iteration_history: history,
         lr_tests,
         predictions,
         marginal_effects,
     })
+}
+
+/// The finite part of a separated ML fit.
+struct SeparatedLimit {
+    rows: usize,
+    p: usize,
+    coefficients: Vec<Coefficient>,
+    vcov: Vec<f64>,
+    deviance: f64,
+}
+
+/// Under quasi-complete separation the ML estimates of the separated terms
+/// diverge while the others converge to the ML estimates on the rows that are
+/// not perfectly predicted, without the separated terms, provided those
+/// columns are zero on the remaining rows (the common case of a dummy that
+/// predicts the outcome). Returns `None` when that condition fails.
+fn separated_limit(
+    design: &Design,
+    sep: &Separation,
+    infinite: &[(usize, f64)],
+    spec: &FitSpec,
+    ci: CiMethod,
+    clusters: Option<&[usize]>,
+) -> Option<SeparatedLimit> {
+    let keep_rows: Vec<usize> = (0..design.n)
+        .filter(|&i| sep.boundary_rows.contains(&design.rows_used[i]))
+        .collect();
+    let keep_cols: Vec<usize> = (0..design.p)
+        .filter(|j| !infinite.iter().any(|(k, _)| k == j))
+        .collect();
+    let zero_on_boundary = keep_rows.iter().all(|&i| {
+        infinite
+            .iter()
+            .all(|(j, _)| design.x[i * design.p + j] == 0.0)
+    });
+    if !zero_on_boundary || keep_rows.len() <= keep_cols.len() {
+        return None;
+    }
+    let (n, p) = (keep_rows.len(), keep_cols.len());
+    let mut x = Vec::with_capacity(n * p);
+    for &i in &keep_rows {
+        x.extend(keep_cols.iter().map(|&j| design.x[i * design.p + j]));
+    }
+    let y: Vec<f64> = keep_rows.iter().map(|&i| design.y[i]).collect();
+    if !linalg::aliased_columns(&x, n, p).is_empty() || y.iter().all(|&v| v == y[0]) {
+        return None;
+    }
+    let prob = logit::Problem::new(&x, n, p, &y);
+    let fit = logit::fit(&prob, None, &logit::Control::default());
+    if !fit.converged {
+        return None;
+    }
+    let sub_clusters: Option<Vec<usize>> = clusters.map(|c| {
+        let labels: Vec<String> = keep_rows.iter().map(|&i| c[i].to_string()).collect();
+        group_ids(&labels)
+    });
+    let vcov = inference::ml_covariance(&prob, &fit, &spec.vcov, sub_clusters.as_deref()).ok()?;
+    let coefficients = (0..p)
+        .map(|k| {
+            let w = inference::wald(fit.beta[k], vcov[k * p + k], spec.level);
+            let (low, high) = match ci {
+                CiMethod::Profile => {
+                    inference::ml_profile_interval(&prob, &fit, k, w.std_error, spec.level)
+                }
+                _ => (Some(w.low), Some(w.high)),
+            };
+            Coefficient {
+                term: String::new(),
+                estimate: fit.beta[k],
+                std_error: w.std_error,
+                statistic: w.z,
+                p_value: w.p_value,
+                conf_low: low,
+                conf_high: high,
+            }
+        })
+        .collect();
+    Some(SeparatedLimit {
+        rows: n,
+        p,
+        coefficients,
+        vcov,
+        deviance: fit.deviance,
+    })
+}
+
+/// Terms that a likelihood-ratio test may drop: as R's drop1, a term is
+/// tested only if no higher-order term contains it (marginality).
+fn droppable_terms(design: &Design) -> Vec<(usize, String)> {
+    design
+        .term_variables
+        .iter()
+        .enumerate()
+        .filter(|(t, vars)| {
+            !design.term_variables.iter().enumerate().any(|(u, other)| {
+                u != *t && other.len() > vars.len() && vars.iter().all(|v| other.contains(v))
+            })
+        })
+        .map(|(t, _)| (t, design.term_labels[t].clone()))
+        .collect()
 }

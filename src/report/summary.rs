@@ -100,6 +100,9 @@ pub fn render(r: &FitResult) -> String {
         other => other,
     };
     s.push_str(&format!("Logistic regression ({method})\n"));
+    if let Some(why) = &r.method_choice {
+        s.push_str(&format!("Method chosen by --method auto: {why}\n"));
+    }
     s.push_str(&format!("Formula: {}\n", r.formula));
     s.push_str(&format!("Data:    {}\n", r.data));
     for w in &r.warnings {
@@ -113,12 +116,13 @@ pub fn render(r: &FitResult) -> String {
         format!("{t} %")
     };
     let lo = (1.0 - r.ci_level) / 2.0;
+    let penalized = r.p_value_method == "penalized_lrt";
     let header = vec![
         String::new(),
         "Estimate".into(),
         "Std. Error".into(),
-        "z value".into(),
-        "Pr(>|z|)".into(),
+        if penalized { "Chisq" } else { "z value" }.into(),
+        if penalized { "Pr(>Chisq)" } else { "Pr(>|z|)" }.into(),
         String::new(),
         pct(lo),
         pct(1.0 - lo),
@@ -146,7 +150,29 @@ pub fn render(r: &FitResult) -> String {
         r.ci_method
     ));
     s.push_str(&table(&header, &rows));
-    s.push_str("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n\n");
+    s.push_str("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1\n");
+    if penalized {
+        s.push_str("Tests: penalized likelihood-ratio tests (chi-squared, 1 df), as logistf.\n");
+    }
+    if let Some(a) = r.flic_intercept {
+        s.push_str(&format!(
+            "FLIC intercept (used for predicted probabilities): {}\n",
+            sig(a, 5)
+        ));
+    }
+    if let Some(sep) = r.separation.as_ref().filter(|x| x.separated) {
+        s.push_str(&format!(
+            "Separation ({}): {} perfectly predicted rows; infinite ML estimates: {}\n",
+            sep.kind,
+            sep.perfectly_predicted_rows.len(),
+            sep.infinite_estimates
+                .iter()
+                .map(|e| format!("{} {}", e.term, e.direction))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    s.push('\n');
     s.push_str(&format!(
         "    Null deviance: {}  on {} degrees of freedom\n",
         sig(r.null_deviance, 5),
@@ -163,6 +189,9 @@ pub fn render(r: &FitResult) -> String {
             r.n_dropped,
             if r.n_dropped == 1 { "" } else { "s" }
         ));
+    }
+    if let Some(pl) = r.penalized_log_likelihood {
+        s.push_str(&format!("Penalized log-likelihood: {}\n", sig(pl, 6)));
     }
     s.push_str(&format!(
         "n = {}, log-likelihood = {}, AIC = {}, BIC = {}\n",

@@ -1,0 +1,278 @@
+//! Detection of separation by linear programming (Konis 2007, the method of
+//! R's `safeBinaryRegression` and `detectseparation`), independent of any
+//! optimiser.
+//!
+//! With `s_i = 2 y_i - 1`, the ML estimate of a logit exists (is finite) if
+//! and only if no direction `d != 0` has `s_i x_i' d >= 0` for every row: along
+//! such a direction the log-likelihood never decreases, and it increases
+//! without bound unless `X d = 0` (excluded: the design has full rank). The
+//! set of such directions is a convex cone C.
+//!
+//! - Separation is tested by maximising `sum_i s_i x_i' d` over C with
+//!   `-1 <= d_j <= 1`: a positive optimum means separation.
+//! - Coefficient j has an infinite ML estimate if some direction in C has
+//!   `d_j != 0`; two more LPs (maximise `d_j`, maximise `-d_j`) tell whether it
+//!   goes to +Inf, -Inf, or either way (not identified).
+//! - A row is perfectly predicted (its fitted probability driven to 0 or 1)
+//!   when some direction in C has `s_i x_i' d > 0`; such rows are found by
+//!   maximising the total margin of the rows not yet found, until no more
+//!   rows can be made positive. The others lie on the separating boundary.
+//!   Separation is complete when every row is perfectly predicted.
+//!
+//! Columns are scaled to a maximum absolute value of 1 before solving (the
+//! sign of a direction does not depend on a positive scaling).
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Optimum above this (after scaling) counts as separation.
+const TOLERANCE: f64 = 1e-7;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InfiniteEstimate {
+    pub term: String,
+    /// "+Inf", "-Inf", or "+/-Inf" when both directions are possible.
+    pub direction: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Separation {
+    pub separated: bool,
+    /// "none", "quasi-complete" or "complete".
+    pub kind: String,
+    pub infinite_estimates: Vec<InfiniteEstimate>,
+    /// 1-based data rows whose fitted probability is driven to 0 or 1.
+    pub perfectly_predicted_rows: Vec<usize>,
+    /// 1-based data rows on the separating boundary (the overlap).
+    pub boundary_rows: Vec<usize>,
+}
+
+struct Lp {
+    n: usize,
+    p: usize,
+    /// s_i * x_i, scaled by column.
+    rows: Vec<f64>,
+}
+
+impl Lp {
+    fn new(x: &[f64], n: usize, p: usize, y: &[f64]) -> Lp {
+        let mut scale = vec![0.0f64; p];
+        for i in 0..n {
+            for j in 0..p {
+                scale[j] = scale[j].max(x[i * p + j].abs());
+            }
+        }
+        let mut rows = Vec::with_capacity(n * p);
+        for i in 0..n {
+            let s = if y[i] == 1.0 { 1.0 } else { -1.0 };
+            for j in 0..p {
+                let c = if scale[j] > 0.0 { scale[j] } else { 1.0 };
+                rows.push(s * x[i * p + j] / c);
+            }
+        }
+        Lp { n, p, rows }
+    }
+
+    /// Maximises `objective . d` over the cone with the box; returns d.
+    fn solve(&self, objective: &[f64]) -> Result<Vec<f64>> {
+        let mut lp = Problem::new(OptimizationDirection::Maximize);
+        let vars: Vec<Variable> = objective
+            .iter()
+            .map(|&c| lp.add_var(c, (-1.0, 1.0)))
+            .collect();
+        for i in 0..self.n {
+            let row = &self.rows[i * self.p..(i + 1) * self.p];
+            let expr: Vec<(Variable, f64)> = vars
+                .iter()
+                .zip(row)
+                .filter(|(_, &a)| a != 0.0)
+                .map(|(v, &a)| (*v, a))
+                .collect();
+            if !expr.is_empty() {
+                lp.add_constraint(expr, ComparisonOp::Ge, 0.0);
+            }
+        }
+        let outcome = lp
+            .solve()
+            .map_err(|e| Error::internal(format!("separation LP failed: {e}")))?;
+        let solution = outcome
+            .solution()
+            .ok_or_else(|| Error::internal("separation LP stopped without a solution"))?;
+        Ok(vars.iter().map(|v| solution.var_value(*v)).collect())
+    }
+
+    fn margins(&self, d: &[f64]) -> Vec<f64> {
+        (0..self.n)
+            .map(|i| {
+                self.rows[i * self.p..(i + 1) * self.p]
+                    .iter()
+                    .zip(d)
+                    .map(|(a, b)| a * b)
+                    .sum()
+            })
+            .collect()
+    }
+}
+
+/// Checks a design for separation. `names` are the coefficient names;
+/// `rows_used` maps design rows to 1-based data rows.
+pub fn detect(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    y: &[f64],
+    names: &[String],
+    rows_used: &[usize],
+) -> Result<Separation> {
+    let lp = Lp::new(x, n, p, y);
+    // Objective of the first LP: the sum of all margins.
+    let mut total_obj = vec![0.0; p];
+    for i in 0..n {
+        for j in 0..p {
+            total_obj[j] += lp.rows[i * p + j];
+        }
+    }
+    let d0 = lp.solve(&total_obj)?;
+    let best: f64 = lp.margins(&d0).iter().sum();
+    if best <= TOLERANCE {
+        return Ok(Separation {
+            separated: false,
+            kind: "none".into(),
+            infinite_estimates: vec![],
+            perfectly_predicted_rows: vec![],
+            boundary_rows: vec![],
+        });
+    }
+    let mut sum_dir = d0.clone();
+    let mut infinite = Vec::new();
+    for j in 0..p {
+        let mut obj = vec![0.0; p];
+        obj[j] = 1.0;
+        let up = lp.solve(&obj)?;
+        obj[j] = -1.0;
+        let down = lp.solve(&obj)?;
+        let can_up = up[j] > TOLERANCE;
+        let can_down = down[j] < -TOLERANCE;
+        for k in 0..p {
+            sum_dir[k] += up[k] + down[k];
+        }
+        let direction = match (can_up, can_down) {
+            (true, false) => "+Inf",
+            (false, true) => "-Inf",
+            (true, true) => "+/-Inf",
+            (false, false) => continue,
+        };
+        infinite.push(InfiniteEstimate {
+            term: names[j].clone(),
+            direction: direction.into(),
+        });
+    }
+    // Rows that some direction of the cone predicts strictly: repeatedly
+    // maximise the total margin of the rows not yet found positive; each
+    // solution adds at least one row, and the sum of all the directions is
+    // strictly positive on every row found.
+    let mut positive = vec![false; n];
+    let mut margins = lp.margins(&sum_dir);
+    loop {
+        for (i, m) in margins.iter().enumerate() {
+            if *m > TOLERANCE {
+                positive[i] = true;
+            }
+        }
+        let mut obj = vec![0.0; p];
+        for i in (0..n).filter(|&i| !positive[i]) {
+            for j in 0..p {
+                obj[j] += lp.rows[i * p + j];
+            }
+        }
+        if positive.iter().all(|&b| b) {
+            break;
+        }
+        let d = lp.solve(&obj)?;
+        let gain: f64 = lp
+            .margins(&d)
+            .iter()
+            .zip(&positive)
+            .filter(|(_, &pos)| !pos)
+            .map(|(m, _)| m)
+            .sum();
+        if gain <= TOLERANCE {
+            break;
+        }
+        for k in 0..p {
+            sum_dir[k] += d[k];
+        }
+        margins = lp.margins(&sum_dir);
+    }
+    let mut predicted = Vec::new();
+    let mut boundary = Vec::new();
+    for i in 0..n {
+        if positive[i] {
+            predicted.push(rows_used[i]);
+        } else {
+            boundary.push(rows_used[i]);
+        }
+    }
+    let kind = if boundary.is_empty() {
+        "complete"
+    } else {
+        "quasi-complete"
+    };
+    Ok(Separation {
+        separated: true,
+        kind: kind.into(),
+        infinite_estimates: infinite,
+        perfectly_predicted_rows: predicted,
+        boundary_rows: boundary,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(p: usize) -> Vec<String> {
+        (0..p).map(|j| format!("b{j}")).collect()
+    }
+
+    #[test]
+    fn overlap_is_not_separation() {
+        let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0];
+        let y = [0.0, 1.0, 0.0, 1.0];
+        let s = detect(&x, 4, 2, &y, &names(2), &[1, 2, 3, 4]).unwrap();
+        assert!(!s.separated);
+    }
+
+    #[test]
+    fn complete_separation_on_a_slope() {
+        let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0];
+        let y = [0.0, 0.0, 1.0, 1.0];
+        let s = detect(&x, 4, 2, &y, &names(2), &[1, 2, 3, 4]).unwrap();
+        assert!(s.separated);
+        assert_eq!(s.kind, "complete", "{s:?}");
+        let slope = s
+            .infinite_estimates
+            .iter()
+            .find(|e| e.term == "b1")
+            .unwrap();
+        assert_eq!(slope.direction, "+Inf");
+    }
+
+    #[test]
+    fn quasi_complete_separation_on_a_dummy() {
+        // y = 1 whenever d = 1; both outcomes when d = 0.
+        let d = [0.0, 0.0, 0.0, 0.0, 1.0, 1.0];
+        let y = [0.0, 1.0, 0.0, 1.0, 1.0, 1.0];
+        let x: Vec<f64> = d.iter().flat_map(|&v| [1.0, v]).collect();
+        let s = detect(&x, 6, 2, &y, &names(2), &[1, 2, 3, 4, 5, 6]).unwrap();
+        assert!(s.separated);
+        assert_eq!(s.kind, "quasi-complete");
+        assert_eq!(s.infinite_estimates.len(), 1);
+        assert_eq!(s.infinite_estimates[0].term, "b1");
+        assert_eq!(s.infinite_estimates[0].direction, "+Inf");
+        assert_eq!(s.perfectly_predicted_rows, vec![5, 6]);
+        assert_eq!(s.boundary_rows, vec![1, 2, 3, 4]);
+    }
+}
