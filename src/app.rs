@@ -63,6 +63,19 @@ pub struct FitArgs {
     /// Likelihood-ratio test for dropping each term.
     #[arg(long)]
     pub lrt: bool,
+    /// Bootstrap the coefficients with this many replicates (percentile and
+    /// BCa intervals).
+    #[arg(long, default_value_t = 0)]
+    pub bootstrap: usize,
+    /// Cluster bootstrap: resample the clusters of this column.
+    #[arg(long)]
+    pub bootstrap_cluster: Option<String>,
+    /// Permutation test of each single-column term with this many permutations.
+    #[arg(long, default_value_t = 0)]
+    pub permutation: usize,
+    /// Seed of the bootstrap and permutation streams.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Write the output to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -79,22 +92,111 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     spec.predict = args.predict.clone();
     spec.marginal_effects = args.ame;
     spec.lr_tests = args.lrt;
+    spec.bootstrap = args.bootstrap;
+    spec.bootstrap_cluster = args.bootstrap_cluster.clone();
+    spec.permutation = args.permutation;
+    spec.seed = args.seed;
+    if spec.bootstrap_cluster.is_some() && spec.bootstrap == 0 {
+        return Err(Error::usage("--bootstrap-cluster needs --bootstrap N"));
+    }
     // Parse the formula before reading the data, so a typo is reported first.
     crate::formula::parse(&spec.formula)?;
     let table = Table::read_csv(&args.data)?;
     let result = models::fit_table(&table, &spec)?;
     let text = match format {
         Format::Text => summary::render(&result),
-        Format::Json => {
-            let mut j = serde_json::to_string_pretty(&result)
-                .map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))?;
-            j.push('\n');
-            j
-        }
+        Format::Json => to_json(&result)?,
     };
     if let Some(out) = &args.out {
         crate::io::write_atomic(out, text.as_bytes())?;
         return Ok(String::new());
     }
     Ok(text)
+}
+
+/// `sovcost exact`: exact small-sample tests.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum ExactCommand {
+    /// Fisher's exact test of the 2 x 2 table [[A, B], [C, D]] (as R's fisher.test).
+    Fisher {
+        a: u64,
+        b: u64,
+        c: u64,
+        d: u64,
+        /// Confidence level of the odds-ratio interval.
+        #[arg(long, default_value_t = 0.95)]
+        level: f64,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Clopper-Pearson and Wilson intervals for K successes in N trials.
+    Proportion {
+        k: u64,
+        n: u64,
+        /// Confidence level.
+        #[arg(long, default_value_t = 0.95)]
+        level: f64,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    let mut j = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::internal(format!("cannot serialise the result: {e}")))?;
+    j.push('\n');
+    Ok(j)
+}
+
+/// `sovcost exact ...`: returns the text to print.
+pub fn exact(cmd: &ExactCommand) -> Result<String> {
+    use crate::models::exact;
+    use crate::report::summary::{pct, pval, sig};
+    match cmd {
+        ExactCommand::Fisher {
+            a,
+            b,
+            c,
+            d,
+            level,
+            format,
+        } => {
+            let t = exact::fisher(*a, *b, *c, *d, *level)?;
+            match Format::parse(format)? {
+                Format::Json => to_json(&t),
+                Format::Text => Ok(format!(
+                    "Fisher's exact test (two-sided)\nTable: [[{a}, {b}], [{c}, {d}]]\np-value = {}\nOdds ratio (conditional MLE) = {}\n{} interval: [{}, {}]\n",
+                    pval(t.p_value),
+                    sig(t.odds_ratio, 6),
+                    pct(t.conf_level),
+                    sig(t.conf_low, 6),
+                    sig(t.conf_high, 6)
+                )),
+            }
+        }
+        ExactCommand::Proportion {
+            k,
+            n,
+            level,
+            format,
+        } => {
+            let p = exact::proportion(*k, *n, *level)?;
+            match Format::parse(format)? {
+                Format::Json => to_json(&p),
+                Format::Text => Ok(format!(
+                    "Proportion {k}/{n} = {}\n{} Clopper-Pearson interval: [{}, {}]\n{} Wilson interval: [{}, {}]\nExact binomial test of p = 0.5: p-value = {}\n",
+                    sig(p.estimate, 6),
+                    pct(p.conf_level),
+                    sig(p.clopper_pearson_low, 6),
+                    sig(p.clopper_pearson_high, 6),
+                    pct(p.conf_level),
+                    sig(p.wilson_low, 6),
+                    sig(p.wilson_high, 6),
+                    pval(p.binomial_p_value)
+                )),
+            }
+        }
+    }
 }

@@ -20,12 +20,16 @@ struct Cli {
 enum Command {
     /// Fit a logistic regression to a CSV file (output laid out as R's summary(glm)).
     Fit(app::FitArgs),
+    /// Exact small-sample tests (Fisher's exact test, intervals for a proportion).
+    #[command(subcommand)]
+    Exact(app::ExactCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Fit(args) => app::fit(&args),
+        Command::Exact(cmd) => app::exact(&cmd),
     };
     match outcome {
         Ok(text) => {

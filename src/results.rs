@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::models::effects::{MarginalEffect, Prediction};
 use crate::models::inference::LrTest;
 use crate::models::logit::Iteration;
+use crate::models::resampling::{Bootstrap, PermutationTest};
 use crate::models::separation::Separation;
 
 /// One row of the coefficient table. Interval bounds are `null` when they are
@@ -62,4 +63,6 @@ pub struct FitResult {
     pub lr_tests: Vec<LrTest>,
     pub predictions: Vec<Prediction>,
     pub marginal_effects: Vec<MarginalEffect>,
+    pub bootstrap: Option<Bootstrap>,
+    pub permutation: Vec<PermutationTest>,
 }

@@ -270,3 +270,42 @@ fn missing_values_are_dropped_listwise_and_counted() {
     assert_eq!(v["n"], 32);
     assert_eq!(v["n_dropped"], 3);
 }
+
+#[test]
+fn exact_commands_print_r_values() {
+    let dir = temp_dir("exact");
+    let (code, out, err) = sovcost(&dir, &["exact", "fisher", "16", "3", "2", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("p-value = 0.0138"), "{out}");
+    let (code, out, _) = sovcost(
+        &dir,
+        &["exact", "proportion", "19", "26", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!((v["clopper_pearson_low"].as_f64().unwrap() - 0.522125210306).abs() < 1e-9);
+    let (code, _, err) = sovcost(&dir, &["exact", "proportion", "30", "26"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot exceed"), "{err}");
+}
+
+#[test]
+fn auto_on_separated_data_names_the_term_and_fits_firth() {
+    let dir = temp_dir("auto");
+    let (code, out, err) = sovcost(
+        &dir,
+        &[
+            "fit",
+            "--data",
+            &data("separated.csv"),
+            "--formula",
+            "y ~ x1 + x2",
+            "--method",
+            "auto",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Firth's penalized likelihood"), "{out}");
+    assert!(out.contains("x2 (+Inf)"), "{out}");
+    assert!(out.contains("Pr(>Chisq)"), "{out}");
+}

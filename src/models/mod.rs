@@ -2,10 +2,12 @@
 //! runs a whole specification on a table and returns a [`FitResult`].
 
 pub mod effects;
+pub mod exact;
 pub mod firth;
 pub mod inference;
 pub mod linalg;
 pub mod logit;
+pub mod resampling;
 pub mod separation;
 
 use std::collections::BTreeMap;
@@ -146,6 +148,14 @@ pub struct FitSpec {
     pub marginal_effects: bool,
     /// Likelihood-ratio test for dropping each term.
     pub lr_tests: bool,
+    /// Bootstrap replicates (0: no bootstrap).
+    pub bootstrap: usize,
+    /// Resample clusters of this column instead of rows.
+    pub bootstrap_cluster: Option<String>,
+    /// Permutation replicates per term (0: none).
+    pub permutation: usize,
+    /// Seed of the resampling streams.
+    pub seed: u64,
 }
 
 impl FitSpec {
@@ -159,6 +169,10 @@ impl FitSpec {
             predict: vec![],
             marginal_effects: false,
             lr_tests: false,
+            bootstrap: 0,
+            bootstrap_cluster: None,
+            permutation: 0,
+            seed: 1,
         }
     }
 }
@@ -188,12 +202,21 @@ pub fn fit_table(table: &Table, spec: &FitSpec) -> Result<FitResult> {
     if let VcovType::Cluster(col) = &spec.vcov {
         extra.labels.push(col.clone());
     }
+    if let Some(col) = &spec.bootstrap_cluster {
+        extra.labels.push(col.clone());
+    }
     let (design, extras) = design::build(table, &formula, &extra)?;
-    let clusters = extras.first().map(|labels| group_ids(labels));
+    let mut ids = extras.iter().map(|labels| group_ids(labels));
+    let clusters = match &spec.vcov {
+        VcovType::Cluster(_) => ids.next(),
+        _ => None,
+    };
+    let boot_clusters = spec.bootstrap_cluster.as_ref().and_then(|_| ids.next());
     fit_design(
         &design,
         spec,
         clusters.as_deref(),
+        boot_clusters.as_deref(),
         &table.path().display().to_string(),
     )
 }
@@ -227,6 +250,7 @@ pub fn fit_design(
     design: &Design,
     spec: &FitSpec,
     clusters: Option<&[usize]>,
+    boot_clusters: Option<&[usize]>,
     data_label: &str,
 ) -> Result<FitResult> {
     let prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
@@ -507,6 +531,37 @@ pub fn fit_design(
     } else if !spec.predict.is_empty() || spec.marginal_effects {
         warnings.push("predictions and marginal effects are not computed from infinite ML estimates: use --method firth".into());
     }
+    let estimator = if method == Method::Firth {
+        resampling::Estimator::Firth
+    } else {
+        resampling::Estimator::Ml
+    };
+    let bootstrap = if spec.bootstrap > 0 {
+        if estimate.iter().all(|b| b.is_finite()) {
+            let cl = spec.bootstrap_cluster.as_deref().zip(boot_clusters);
+            Some(resampling::bootstrap(
+                estimator,
+                design,
+                &estimate,
+                spec.bootstrap,
+                spec.seed,
+                spec.level,
+                cl,
+            ))
+        } else {
+            warnings.push(
+                "the bootstrap is not run on infinite ML estimates: use --method firth".into(),
+            );
+            None
+        }
+    } else {
+        None
+    };
+    let permutation = if spec.permutation > 0 {
+        resampling::permutation_tests(estimator, design, spec.permutation, spec.seed)
+    } else {
+        vec![]
+    };
     let n = design.n as f64;
     let ll = -0.5 * deviance;
     let ll0 = -0.5 * ll0_deviance;
@@ -553,6 +608,8 @@ pub fn fit_design(
         lr_tests,
         predictions,
         marginal_effects,
+        bootstrap,
+        permutation,
     })
 }
 

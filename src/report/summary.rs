@@ -91,6 +91,13 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A level as a percentage, e.g. `95 %`.
+pub fn pct(q: f64) -> String {
+    let t = format!("{:.3}", q * 100.0);
+    let t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+    format!("{t} %")
+}
+
 /// The R-like text summary.
 pub fn render(r: &FitResult) -> String {
     let mut s = String::new();
@@ -109,12 +116,6 @@ pub fn render(r: &FitResult) -> String {
         s.push_str(&format!("WARNING: {w}\n"));
     }
     s.push('\n');
-    let pct = |q: f64| {
-        let v = q * 100.0;
-        let t = format!("{v:.3}");
-        let t = t.trim_end_matches('0').trim_end_matches('.').to_string();
-        format!("{t} %")
-    };
     let lo = (1.0 - r.ci_level) / 2.0;
     let penalized = r.p_value_method == "penalized_lrt";
     let header = vec![
@@ -251,6 +252,68 @@ pub fn render(r: &FitResult) -> String {
                     sig(p.std_error, 5),
                     sig(p.conf_low, 5),
                     sig(p.conf_high, 5),
+                ]
+            })
+            .collect();
+        s.push_str(&table(&header, &rows));
+    }
+    if let Some(b) = &r.bootstrap {
+        s.push_str(&format!(
+            "\nBootstrap ({}, {} replicates, {} failed, seed {}; {} intervals):\n",
+            b.kind,
+            b.replicates,
+            b.failed,
+            b.seed,
+            pct(b.level)
+        ));
+        let header: Vec<String> = [
+            "",
+            "Estimate",
+            "Boot SE",
+            "Bias",
+            "Perc low",
+            "Perc high",
+            "BCa low",
+            "BCa high",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        let opt = |v: Option<f64>| v.map(|x| sig(x, 5)).unwrap_or_else(|| "NA".into());
+        let rows: Vec<Vec<String>> = b
+            .coefficients
+            .iter()
+            .map(|c| {
+                vec![
+                    c.term.clone(),
+                    sig(c.estimate, 5),
+                    sig(c.std_error, 5),
+                    sig(c.bias, 4),
+                    sig(c.perc_low, 5),
+                    sig(c.perc_high, 5),
+                    opt(c.bca_low),
+                    opt(c.bca_high),
+                ]
+            })
+            .collect();
+        s.push_str(&table(&header, &rows));
+    }
+    if !r.permutation.is_empty() {
+        s.push_str("\nPermutation tests (the term's column permuted across rows; LR statistic):\n");
+        let header: Vec<String> = ["Term", "Statistic", "Permutations", "p", "MC s.e."]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        let rows: Vec<Vec<String>> = r
+            .permutation
+            .iter()
+            .map(|t| {
+                vec![
+                    t.term.clone(),
+                    sig(t.statistic, 5),
+                    t.replicates.to_string(),
+                    sig(t.p_value, 3),
+                    sig(t.monte_carlo_se, 2),
                 ]
             })
             .collect();
