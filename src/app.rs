@@ -200,3 +200,47 @@ pub fn exact(cmd: &ExactCommand) -> Result<String> {
         }
     }
 }
+
+/// `sovcost validate`: every problem of the dataset, or a one-line summary.
+/// Problems are an input error (exit code 2) listing all of them.
+pub fn validate(data_dir: &std::path::Path) -> Result<String> {
+    let data = crate::dataset::Dataset::read(data_dir)?;
+    let problems = data.validate();
+    if problems.is_empty() {
+        let unverified = data
+            .actions
+            .rows
+            .iter()
+            .filter(|r| r.get("verified").map(|s| s.as_str()) == Some("no"))
+            .count();
+        return Ok(format!(
+            "{}: valid ({} instruments, {} actions of which {} unverified, {} provisions, {} sources)\n",
+            data_dir.display(),
+            data.treaties.rows.len(),
+            data.actions.rows.len(),
+            unverified,
+            data.provisions.rows.len(),
+            data.sources.rows.len()
+        ));
+    }
+    let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    Err(Error::usage(format!(
+        "{} problem{} in {}:\n{}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        data_dir.display(),
+        list.join("\n")
+    )))
+}
+
+/// `sovcost treaty add FILE.toml`.
+pub fn treaty_add(data_dir: &std::path::Path, file: &std::path::Path) -> Result<String> {
+    let (id, a, p, s) = crate::dataset::add_instrument(data_dir, file)?;
+    Ok(format!(
+        "added {id}: 1 instrument, {a} action{}, {p} provision{}, {s} source{} (dataset validated and written to {})\n",
+        if a == 1 { "" } else { "s" },
+        if p == 1 { "" } else { "s" },
+        if s == 1 { "" } else { "s" },
+        data_dir.display()
+    ))
+}

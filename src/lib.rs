@@ -7,6 +7,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod app;
+pub mod dataset;
 pub mod design;
 pub mod error;
 pub mod formula;

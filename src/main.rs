@@ -1,5 +1,6 @@
 //! The command line: parses arguments and dispatches to `sovcost::app`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -20,9 +21,32 @@ struct Cli {
 enum Command {
     /// Fit a logistic regression to a CSV file (output laid out as R's summary(glm)).
     Fit(app::FitArgs),
+    /// Check the dataset: schema, types, enumerations, unique ids, references,
+    /// date order and coding ranges; every problem is listed.
+    Validate {
+        /// The dataset directory.
+        #[arg(long, default_value = "datasets")]
+        data_dir: PathBuf,
+    },
+    /// Extend the dataset.
+    #[command(subcommand)]
+    Treaty(TreatyCommand),
     /// Exact small-sample tests (Fisher's exact test, intervals for a proportion).
     #[command(subcommand)]
     Exact(app::ExactCommand),
+}
+
+#[derive(Subcommand)]
+enum TreatyCommand {
+    /// Add an instrument with its codings, actions, provisions and sources from
+    /// a TOML file (validated first; the CSVs are rewritten atomically).
+    Add {
+        /// The instrument file (see README: Extending the dataset).
+        file: PathBuf,
+        /// The dataset directory.
+        #[arg(long, default_value = "datasets")]
+        data_dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -30,6 +54,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Fit(args) => app::fit(&args),
         Command::Exact(cmd) => app::exact(&cmd),
+        Command::Validate { data_dir } => app::validate(&data_dir),
+        Command::Treaty(TreatyCommand::Add { file, data_dir }) => app::treaty_add(&data_dir, &file),
     };
     match outcome {
         Ok(text) => {

@@ -101,6 +101,12 @@ impl Table {
             .map_err(|e| Error::internal(format!("column {name} was not read as text: {e}")))
     }
 
+    /// The column's text exactly as in the file; `None` for an empty cell.
+    pub fn raw_text(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let column = self.strings(name)?;
+        Ok(column.iter().map(|c| c.map(|v| v.to_string())).collect())
+    }
+
     /// The column as labels; `None` marks a missing cell.
     pub fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
         let column = self.strings(name)?;

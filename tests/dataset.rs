@@ -1,0 +1,462 @@
+//! The dataset: the bundled data validate; each validation rule is caught on
+//! a fixture that breaks it (a copy of the real dataset with one change);
+//! `treaty add` round-trips and refuses bad input without touching the files.
+
+mod common;
+
+use common::{repo_path, sovcost, temp_dir};
+use sovcost::dataset::{csv_text, Dataset, RawTable};
+use std::path::{Path, PathBuf};
+
+const FILES: &[&str] = &[
+    "treaties.csv",
+    "actions.csv",
+    "provisions.csv",
+    "sources.csv",
+];
+
+fn copy_dataset(name: &str) -> PathBuf {
+    let dir = temp_dir(name).join("datasets");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in FILES {
+        std::fs::copy(repo_path("datasets").join(f), dir.join(f)).unwrap();
+    }
+    dir
+}
+
+fn write(table: &RawTable) {
+    std::fs::write(&table.file, csv_text(&table.header, &table.rows)).unwrap();
+}
+
+/// Applies `change` to a copy of the dataset and returns the problems.
+fn problems_after(name: &str, change: impl FnOnce(&mut Dataset)) -> (PathBuf, Vec<String>) {
+    let dir = copy_dataset(name);
+    let mut data = Dataset::read(&dir).unwrap();
+    change(&mut data);
+    for t in [
+        &data.treaties,
+        &data.actions,
+        &data.provisions,
+        &data.sources,
+    ] {
+        write(t);
+    }
+    let problems = Dataset::read(&dir)
+        .unwrap()
+        .validate()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    (dir, problems)
+}
+
+fn set(table: &mut RawTable, row: usize, column: &str, value: &str) {
+    table.rows[row].insert(column.to_string(), value.to_string());
+}
+
+/// The change is caught: some problem names every fragment (file, row,
+/// column, rule); a change can have knock-on problems (a renamed source
+/// orphans the rows that cite it).
+fn expect_one(name: &str, change: impl FnOnce(&mut Dataset), fragments: &[&str]) {
+    let (_, problems) = problems_after(name, change);
+    assert!(
+        problems
+            .iter()
+            .any(|p| fragments.iter().all(|f| p.contains(f))),
+        "{name}: no problem has all of {fragments:?}: {problems:#?}"
+    );
+}
+
+#[test]
+fn the_bundled_dataset_is_valid() {
+    let data = Dataset::read(&repo_path("datasets")).unwrap();
+    let problems = data.validate();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(data.treaties.rows.len() >= 80);
+    let soft = data
+        .treaties
+        .rows
+        .iter()
+        .filter(|r| ["declaration", "resolution"].contains(&r["kind"].as_str()))
+        .count();
+    assert!(soft >= 10);
+}
+
+#[test]
+fn each_rule_is_caught_with_file_row_and_column() {
+    expect_one(
+        "enum",
+        |d| set(&mut d.treaties, 0, "kind", "pact"),
+        &[
+            "treaties.csv",
+            "row 1 (line 2)",
+            "column 'kind'",
+            "'pact' is not one of",
+        ],
+    );
+    expect_one(
+        "range",
+        |d| set(&mut d.treaties, 2, "trigger", "7"),
+        &["row 3", "column 'trigger'", "from 0 to 3"],
+    );
+    expect_one(
+        "integer",
+        |d| set(&mut d.treaties, 2, "obligation", "high"),
+        &["column 'obligation'", "whole number"],
+    );
+    // A duplicated id also orphans the renamed instrument's actions.
+    let (_, problems) = problems_after("dupid", |d| {
+        let id = d.treaties.rows[0]["treaty_id"].clone();
+        set(&mut d.treaties, 1, "treaty_id", &id);
+    });
+    assert!(
+        problems.iter().any(
+            |p| p.contains("treaties.csv, row 2 (line 3), column 'treaty_id'")
+                && p.contains("not unique (also row 1)")
+        ),
+        "{problems:#?}"
+    );
+    expect_one(
+        "badid",
+        |d| set(&mut d.sources, 0, "source_id", "has space"),
+        &["sources.csv", "may contain only"],
+    );
+    expect_one(
+        "treatyref",
+        |d| set(&mut d.actions, 4, "treaty_id", "no_such_treaty"),
+        &[
+            "actions.csv",
+            "row 5",
+            "'no_such_treaty' is not a treaty_id",
+        ],
+    );
+    expect_one(
+        "provref",
+        |d| set(&mut d.provisions, 4, "treaty_id", "no_such_treaty"),
+        &["provisions.csv", "row 5", "is not a treaty_id"],
+    );
+    expect_one(
+        "sourceref",
+        |d| set(&mut d.actions, 0, "source_ids", "nowhere-1"),
+        &[
+            "actions.csv",
+            "row 1",
+            "column 'source_ids'",
+            "'nowhere-1' is not a source_id",
+        ],
+    );
+    expect_one(
+        "nosource",
+        |d| set(&mut d.treaties, 0, "source_ids", ""),
+        &["column 'source_ids'", "no source"],
+    );
+    expect_one(
+        "precision",
+        |d| {
+            let i = d
+                .actions
+                .rows
+                .iter()
+                .position(|r| r["date_precision"] == "day")
+                .unwrap();
+            set(&mut d.actions, i, "date_precision", "year");
+        },
+        &["column 'date'", "does not match date_precision 'year'"],
+    );
+    expect_one(
+        "baddate",
+        |d| {
+            let i = d
+                .actions
+                .rows
+                .iter()
+                .position(|r| r["date_precision"] == "day")
+                .unwrap();
+            set(&mut d.actions, i, "date", "2001-02-30");
+        },
+        &["column 'date'", "not a valid day"],
+    );
+    expect_one(
+        "beforeadoption",
+        |d| {
+            let i = d
+                .actions
+                .rows
+                .iter()
+                .position(|r| r["action"] == "ratification" && r["date_precision"] == "day")
+                .unwrap();
+            set(&mut d.actions, i, "date", "1900-01-01");
+        },
+        &["column 'date'", "before the instrument's adoption"],
+    );
+    expect_one(
+        "order",
+        |d| {
+            // CAT: signed 1986-12-12, ratified 1988-10-04; move ratification before signature.
+            let i = d
+                .actions
+                .rows
+                .iter()
+                .position(|r| r["treaty_id"] == "cat" && r["action"] == "ratification")
+                .unwrap();
+            set(&mut d.actions, i, "date", "1986-01-01");
+        },
+        &["precedes signature"],
+    );
+    expect_one(
+        "eif",
+        |d| set(&mut d.treaties, 3, "entry_into_force", "1800-01-01"),
+        &["column 'entry_into_force'", "before adoption"],
+    );
+    expect_one(
+        "delegation",
+        |d| {
+            let i = d
+                .treaties
+                .rows
+                .iter()
+                .position(|r| r["delegation_default"] == "4")
+                .unwrap();
+            set(&mut d.treaties, i, "delegation_max", "2");
+        },
+        &["column 'delegation_max'", "below delegation_default"],
+    );
+    expect_one(
+        "parent",
+        |d| {
+            let i = d
+                .treaties
+                .rows
+                .iter()
+                .position(|r| r["parent_id"].is_empty())
+                .unwrap();
+            set(&mut d.treaties, i, "parent_id", "ghost");
+        },
+        &["column 'parent_id'", "'ghost' is not a treaty_id"],
+    );
+    expect_one(
+        "excerpt",
+        |d| {
+            let i = d
+                .sources
+                .rows
+                .iter()
+                .position(|r| r["kind"] == "depositary")
+                .unwrap();
+            set(&mut d.sources, i, "excerpt", "");
+        },
+        &["column 'excerpt'", "no excerpt"],
+    );
+    expect_one(
+        "required",
+        |d| set(&mut d.actions, 0, "summary", "  "),
+        &["column 'summary'", "must not be empty"],
+    );
+    expect_one(
+        "verified",
+        |d| set(&mut d.provisions, 0, "verified", "maybe"),
+        &["column 'verified'", "'maybe' is not one of: yes, no"],
+    );
+}
+
+#[test]
+fn every_problem_is_listed_and_the_cli_exits_2() {
+    let (dir, problems) = problems_after("many", |d| {
+        set(&mut d.treaties, 0, "kind", "pact");
+        set(&mut d.actions, 1, "actor", "Qing");
+        set(&mut d.provisions, 2, "mechanism", "magic");
+    });
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    let (code, out, err) = sovcost(
+        dir.parent().unwrap(),
+        &["validate", "--data-dir", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("3 problems"), "{err}");
+    assert!(
+        err.contains("'Qing' is not one of") && err.contains("'magic'") && err.contains("'pact'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_column_or_file_is_reported() {
+    let dir = copy_dataset("nocol");
+    let mut data = Dataset::read(&dir).unwrap();
+    data.actions.header.retain(|h| h != "verified");
+    write(&data.actions);
+    let problems: Vec<String> = Dataset::read(&dir)
+        .unwrap()
+        .validate()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("column 'verified'") && p.contains("missing")),
+        "{problems:#?}"
+    );
+    std::fs::remove_file(dir.join("sources.csv")).unwrap();
+    let (code, _, err) = sovcost(
+        dir.parent().unwrap(),
+        &["validate", "--data-dir", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("sources.csv") && err.contains("cannot read"),
+        "{err}"
+    );
+}
+
+const NEW_INSTRUMENT: &str = r#"
+[treaty]
+treaty_id = "example_convention"
+short_name = "Example Convention"
+full_name = "Example Convention used by the test suite"
+kind = "treaty"
+issue_area = "human_rights"
+depositary = "UN Secretary-General"
+adopted = "2010-05-01"
+adopted_event = "adoption"
+obligation = 2
+precision = 1
+delegation_default = 1
+delegation_max = 3
+delegation_avoidable = 0
+trigger = 1
+national_review = 0
+reservations_barred = 0
+non_party_reach = 0
+internal_conduct = 1
+core_sovereignty = 0
+coding_rationale = "Art. 10 state reports (delegation 1); Art. 12 optional individual complaints (delegation_max 3)."
+source_ids = ["example-text"]
+verified = true
+
+[[actions]]
+actor = "PRC"
+action = "signature"
+date = "2011-03-02"
+date_precision = "day"
+summary = "China signs."
+source_ids = ["example-status"]
+verified = true
+
+[[provisions]]
+article = "12"
+mechanism = "individual_complaint"
+acceptance_mode = "opt_in"
+china_position = "avoided"
+summary = "No declaration accepting Art. 12."
+source_ids = ["example-status"]
+verified = true
+
+[[sources]]
+source_id = "example-text"
+citation = "Example Convention, text"
+kind = "treaty_text"
+accessed = "2026-11-28"
+excerpt = "Article 10. Each State Party shall submit reports."
+
+[[sources]]
+source_id = "example-status"
+citation = "Example Convention, status"
+kind = "depositary"
+accessed = "2026-11-28"
+excerpt = "China 2 Mar 2011 (signature)"
+"#;
+
+fn snapshot(dir: &Path) -> Vec<Vec<u8>> {
+    FILES
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).unwrap())
+        .collect()
+}
+
+#[test]
+fn treaty_add_round_trips_through_validate() {
+    let dir = copy_dataset("add");
+    let root = dir.parent().unwrap();
+    std::fs::write(root.join("new.toml"), NEW_INSTRUMENT).unwrap();
+    let before = Dataset::read(&dir).unwrap();
+    let (code, out, err) = sovcost(
+        root,
+        &["treaty", "add", "new.toml", "--data-dir", "datasets"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("added example_convention: 1 instrument, 1 action, 1 provision, 2 sources"),
+        "{out}"
+    );
+    let after = Dataset::read(&dir).unwrap();
+    assert!(after.validate().is_empty());
+    assert_eq!(after.treaties.rows.len(), before.treaties.rows.len() + 1);
+    assert_eq!(after.actions.rows.len(), before.actions.rows.len() + 1);
+    let action = after
+        .actions
+        .rows
+        .iter()
+        .find(|r| r["treaty_id"] == "example_convention")
+        .unwrap();
+    assert_eq!(action["action_id"], "example_convention-01");
+    assert_eq!(action["state"], "CHN");
+    let (code, out, _) = sovcost(root, &["validate", "--data-dir", "datasets"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("valid"));
+    // Adding it twice is refused (duplicate id), and nothing changes.
+    let snap = snapshot(&dir);
+    let (code, _, err) = sovcost(
+        root,
+        &["treaty", "add", "new.toml", "--data-dir", "datasets"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("not unique"), "{err}");
+    assert_eq!(snap, snapshot(&dir));
+}
+
+#[test]
+fn treaty_add_refuses_bad_files_and_loses_nothing() {
+    let dir = copy_dataset("addbad");
+    let root = dir.parent().unwrap();
+    let snap = snapshot(&dir);
+    for (name, text, expect) in [
+        (
+            "syntax.toml",
+            "[treaty\nid = 1",
+            "not a valid instrument file",
+        ),
+        (
+            "unknown.toml",
+            &NEW_INSTRUMENT.replace("short_name", "nickname"),
+            "unknown key",
+        ),
+        (
+            "enum.toml",
+            &NEW_INSTRUMENT.replace("\"human_rights\"", "\"space\""),
+            "'space' is not one of",
+        ),
+        (
+            "source.toml",
+            &NEW_INSTRUMENT.replace(
+                "source_ids = [\"example-status\"]\nverified = true\n\n[[provisions]]",
+                "source_ids = [\"missing-source\"]\nverified = true\n\n[[provisions]]",
+            ),
+            "'missing-source' is not a source_id",
+        ),
+    ] {
+        std::fs::write(root.join(name), text).unwrap();
+        let (code, out, err) = sovcost(root, &["treaty", "add", name, "--data-dir", "datasets"]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(name) && err.contains(expect), "{name}: {err}");
+        assert!(!err.contains("panicked"));
+        assert_eq!(snap, snapshot(&dir), "{name} changed the dataset");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), FILES.len(), "{leftovers:?}");
+}
