@@ -244,3 +244,166 @@ pub fn treaty_add(data_dir: &std::path::Path, file: &std::path::Path) -> Result<
         data_dir.display()
     ))
 }
+
+/// Everything a run writes to `reports/results.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunResults {
+    pub sovcost_version: String,
+    /// SHA-256 of the dataset files (name and bytes, in name order).
+    pub dataset_sha256: String,
+    /// SHA-256 of the analysis files run.
+    pub analyses_sha256: String,
+    pub seed: u64,
+    pub instruments: usize,
+    pub actions: usize,
+    pub analyses: Vec<crate::analysis::AnalysisResult>,
+}
+
+/// SHA-256 over the files of a directory with the given extension.
+pub fn content_hash(dir: &std::path::Path, ext: &str) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| {
+            Error::input(
+                crate::error::Location::file(dir),
+                format!("cannot read the directory: {e}"),
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    let mut h = Sha256::new();
+    for f in files {
+        let bytes = std::fs::read(&f).map_err(|e| {
+            Error::input(
+                crate::error::Location::file(&f),
+                format!("cannot read: {e}"),
+            )
+        })?;
+        h.update(
+            f.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        h.update([0u8]);
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(&bytes);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Options of `sovcost run`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Analyses to run (names as `sovcost list` shows them); all if none.
+    pub analyses: Vec<String>,
+    /// The dataset directory.
+    #[arg(long, default_value = "datasets")]
+    pub data_dir: PathBuf,
+    /// The directory of analysis specifications.
+    #[arg(long, default_value = "analyses")]
+    pub analyses_dir: PathBuf,
+    /// Where the reports are written.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Seed for every resampling and simulation stream not fixed in a spec.
+    #[arg(long, default_value_t = 20141010)]
+    pub seed: u64,
+}
+
+/// Runs the analyses; returns the results (nothing written).
+pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
+    let data = crate::dataset::Dataset::read(&args.data_dir)?;
+    let problems = data.validate();
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().take(20).map(|p| p.to_string()).collect();
+        return Err(Error::usage(format!(
+            "the dataset has {} problem{} (run sovcost validate for all of them):\n{}",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            list.join("\n")
+        )));
+    }
+    let specs = crate::analysis::read_specs(&args.analyses_dir)?;
+    for name in &args.analyses {
+        if !specs.iter().any(|(_, s)| &s.name == name) {
+            return Err(Error::usage(format!(
+                "no analysis named '{name}' (the analyses are: {})",
+                specs
+                    .iter()
+                    .map(|(_, s)| s.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let ctx = crate::analysis::Context {
+        data: &data,
+        specs: &specs,
+        seed: args.seed,
+    };
+    let mut results = Vec::new();
+    for (path, spec) in &specs {
+        if !args.analyses.is_empty() && !args.analyses.contains(&spec.name) {
+            continue;
+        }
+        results.push(crate::analysis::run_one(&ctx, path, spec)?);
+    }
+    Ok(RunResults {
+        sovcost_version: env!("CARGO_PKG_VERSION").to_string(),
+        dataset_sha256: content_hash(&args.data_dir, "csv")?,
+        analyses_sha256: content_hash(&args.analyses_dir, "toml")?,
+        seed: args.seed,
+        instruments: data.treaties.rows.len(),
+        actions: data.actions.rows.len(),
+        analyses: results,
+    })
+}
+
+/// The one-screen summary of the verdicts.
+pub fn verdict_summary(r: &RunResults) -> String {
+    let mut s = format!(
+        "sovcost {} · dataset {} ({} instruments, {} actions) · seed {}\n\n",
+        r.sovcost_version,
+        &r.dataset_sha256[..12],
+        r.instruments,
+        r.actions,
+        r.seed
+    );
+    for a in &r.analyses {
+        s.push_str(&format!("{:<15} {}\n", a.verdict.to_uppercase(), a.title));
+        for n in a.numbers.iter().take(3) {
+            let ci = match (n.low, n.high) {
+                (Some(l), Some(h)) => format!(" [{l:.3}, {h:.3}]"),
+                _ => String::new(),
+            };
+            s.push_str(&format!("{:<15}   {}: {:.3}{ci}\n", "", n.label, n.value));
+        }
+    }
+    s
+}
+
+/// `sovcost run`: runs, writes the reports, returns the summary.
+pub fn run(args: &RunArgs) -> Result<String> {
+    let results = run_analyses(args)?;
+    let json = to_json(&results)?;
+    crate::io::write_atomic(&args.out.join("results.json"), json.as_bytes())?;
+    let mut summary = verdict_summary(&results);
+    summary.push_str(&format!(
+        "\nwrote {}\n",
+        args.out.join("results.json").display()
+    ));
+    Ok(summary)
+}
+
+/// `sovcost list`.
+pub fn list(analyses_dir: &std::path::Path) -> Result<String> {
+    let specs = crate::analysis::read_specs(analyses_dir)?;
+    let width = specs.iter().map(|(_, s)| s.name.len()).max().unwrap_or(0);
+    Ok(specs
+        .iter()
+        .map(|(_, s)| format!("{:<width$}  {}\n", s.name, s.title))
+        .collect())
+}

@@ -217,7 +217,12 @@ pub struct RawTable {
 
 impl RawTable {
     fn read(dir: &Path, file: &str) -> Result<RawTable> {
-        let path = dir.join(file);
+        RawTable::read_file(&dir.join(file))
+    }
+
+    /// Reads any CSV file of the dataset as text rows.
+    pub fn read_file(path: &Path) -> Result<RawTable> {
+        let path = path.to_path_buf();
         let table = Table::read_csv(&path)?;
         let header = table.column_names();
         let cols: Vec<Vec<Option<String>>> = header

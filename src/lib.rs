@@ -6,6 +6,7 @@
 // Numerical code indexes several arrays in step; index loops read more clearly there.
 #![allow(clippy::needless_range_loop)]
 
+pub mod analysis;
 pub mod app;
 pub mod dataset;
 pub mod design;

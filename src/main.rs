@@ -19,6 +19,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the analyses (all, or those named) and write the reports.
+    Run(app::RunArgs),
+    /// List the analyses with one line each.
+    List {
+        /// The directory of analysis specifications.
+        #[arg(long, default_value = "analyses")]
+        analyses_dir: PathBuf,
+    },
     /// Fit a logistic regression to a CSV file (output laid out as R's summary(glm)).
     Fit(app::FitArgs),
     /// Check the dataset: schema, types, enumerations, unique ids, references,
@@ -52,6 +60,8 @@ enum TreatyCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Run(args) => app::run(&args),
+        Command::List { analyses_dir } => app::list(&analyses_dir),
         Command::Fit(args) => app::fit(&args),
         Command::Exact(cmd) => app::exact(&cmd),
         Command::Validate { data_dir } => app::validate(&data_dir),

@@ -158,3 +158,502 @@ pub fn parse_number(cell: &str) -> Option<f64> {
         None
     }
 }
+
+impl Table {
+    /// A table built in memory from text columns (the panels below), so that
+    /// the formula machinery reads it as it reads a CSV file. `label` names it
+    /// in messages.
+    pub fn from_columns(label: &str, columns: Vec<(String, Vec<String>)>) -> Result<Table> {
+        let height = columns.first().map(|c| c.1.len()).unwrap_or(0);
+        let cols: Vec<Column> = columns
+            .into_iter()
+            .map(|(name, values)| Column::new(name.as_str().into(), values))
+            .collect();
+        let frame = DataFrame::new(height, cols)
+            .map_err(|e| Error::internal(format!("cannot build the panel {label}: {e}")))?;
+        Ok(Table {
+            path: PathBuf::from(label),
+            frame,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Panels built from the dataset: treaty-level, provision-level and
+// treaty-year frames.
+
+use crate::dataset::{mechanism_level, Dataset};
+
+/// The day the PRC took China's seat at the United Nations (General Assembly
+/// resolution 2758 (XXVI), 25 October 1971): declarations adopted before it
+/// could not receive a PRC vote and are left out of the sample, and the
+/// treaty-year risk set starts no earlier than 1971.
+pub const PRC_UN_SEAT: &str = "1971-10-25";
+
+/// Actions by which China joins an instrument: signature or consent to be
+/// bound for treaties; a yes vote or joining a consensus for declarations.
+pub const JOIN_ACTIONS: &[&str] = &[
+    "signature",
+    "ratification",
+    "accession",
+    "acceptance",
+    "approval",
+    "succession",
+    "notification",
+    "vote_yes",
+    "consensus_adoption",
+];
+/// Consent to be bound (or, for declarations, a yes vote or consensus).
+pub const BOUND_ACTIONS: &[&str] = &[
+    "ratification",
+    "accession",
+    "acceptance",
+    "approval",
+    "succession",
+    "notification",
+    "vote_yes",
+    "consensus_adoption",
+];
+
+#[derive(Debug, Clone)]
+pub struct PanelOptions {
+    /// Actions after this date (YYYY-MM-DD) do not count.
+    pub cutoff: String,
+    /// Count unverified actions and provisions too.
+    pub include_unverified: bool,
+}
+
+impl Default for PanelOptions {
+    fn default() -> Self {
+        PanelOptions {
+            cutoff: "2025-12-31".into(),
+            include_unverified: false,
+        }
+    }
+}
+
+/// One instrument, with its codings, the computed cost indices and China's
+/// outcomes at the cutoff.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TreatyRecord {
+    pub treaty_id: String,
+    pub short_name: String,
+    pub kind: String,
+    pub issue_area: String,
+    pub soft_law: u8,
+    pub adopted: String,
+    pub adopted_year: i32,
+    pub codings: Vec<(String, u8)>,
+    pub delegation_unavoidable: u8,
+    pub sovereignty_cost: f64,
+    pub delegation_only: f64,
+    pub hard_law: u8,
+    pub sovereignty_cost_max: f64,
+    pub core_sovereignty: u8,
+    pub joined: u8,
+    pub bound: u8,
+    pub voted_no: u8,
+    pub join_date: Option<String>,
+    pub join_year: Option<i32>,
+    /// China avoided at least one delegation provision of the instrument.
+    pub opted_out: u8,
+    pub treaty_verified: bool,
+}
+
+impl TreatyRecord {
+    pub fn coding(&self, name: &str) -> u8 {
+        self.codings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+            .unwrap_or(0)
+    }
+}
+
+/// The components of the composite index, each scaled to [0, 1]
+/// (datasets/CODEBOOK.md): obligation/2, precision/2,
+/// delegation_unavoidable/4, trigger/3, national_review/2,
+/// reservations_barred, non_party_reach, internal_conduct.
+pub fn sovereignty_cost(codings: &dyn Fn(&str) -> u8, delegation: u8) -> f64 {
+    let parts = [
+        codings("obligation") as f64 / 2.0,
+        codings("precision") as f64 / 2.0,
+        delegation as f64 / 4.0,
+        codings("trigger") as f64 / 3.0,
+        codings("national_review") as f64 / 2.0,
+        codings("reservations_barred") as f64,
+        codings("non_party_reach") as f64,
+        codings("internal_conduct") as f64,
+    ];
+    parts.iter().sum::<f64>() / parts.len() as f64
+}
+
+fn year_of(date: &str) -> Option<i32> {
+    date.get(..4).and_then(|y| y.parse().ok())
+}
+
+/// Builds the treaty-level frame.
+pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> {
+    let t = &data.treaties;
+    let mut out = Vec::new();
+    for r in &t.rows {
+        let get = |c: &str| t.get(r, c).to_string();
+        let id = get("treaty_id");
+        // An instrument whose own facts (dates) are unverified stays in the
+        // universe; verification filters China's actions, i.e. the outcomes.
+        let verified = get("verified") == "yes";
+        let adopted = get("adopted");
+        if adopted.as_str() > opts.cutoff.as_str() {
+            continue;
+        }
+        let soft = matches!(get("kind").as_str(), "declaration" | "resolution")
+            && get("obligation") == "0";
+        if soft && adopted.as_str() < PRC_UN_SEAT {
+            continue;
+        }
+        let codings: Vec<(String, u8)> = crate::dataset::CODINGS
+            .iter()
+            .map(|(c, _)| (c.to_string(), t.get(r, c).parse().unwrap_or(0)))
+            .collect();
+        let code = |c: &str| {
+            codings
+                .iter()
+                .find(|(n, _)| n == c)
+                .map(|(_, v)| *v)
+                .unwrap_or(0)
+        };
+        let provisions: Vec<_> = data
+            .provisions
+            .rows
+            .iter()
+            .filter(|p| data.provisions.get(p, "treaty_id") == id)
+            .collect();
+        let automatic_max = provisions
+            .iter()
+            .filter(|p| data.provisions.get(p, "acceptance_mode") == "automatic")
+            .map(|p| mechanism_level(data.provisions.get(p, "mechanism")))
+            .max()
+            .unwrap_or(0);
+        let unavoidable = if code("delegation_avoidable") == 0 {
+            code("delegation_default")
+        } else {
+            automatic_max.min(code("delegation_default"))
+        };
+        let actions: Vec<_> = data
+            .actions
+            .rows
+            .iter()
+            .filter(|a| {
+                let g = |c: &str| data.actions.get(a, c);
+                g("treaty_id") == id
+                    && g("actor") == "PRC"
+                    && (opts.include_unverified || g("verified") == "yes")
+                    && !g("date").is_empty()
+                    && g("date") <= opts.cutoff.as_str()
+            })
+            .collect();
+        let first = |kinds: &[&str]| -> Option<String> {
+            actions
+                .iter()
+                .filter(|a| kinds.contains(&data.actions.get(a, "action")))
+                .map(|a| data.actions.get(a, "date").to_string())
+                .min()
+        };
+        let join_date = first(JOIN_ACTIONS);
+        let bound_date = first(BOUND_ACTIONS);
+        let voted_no = actions
+            .iter()
+            .any(|a| data.actions.get(a, "action") == "vote_no");
+        let opted_out = provisions.iter().any(|p| {
+            data.provisions.get(p, "china_position") == "avoided"
+                && (opts.include_unverified || data.provisions.get(p, "verified") == "yes")
+        });
+        out.push(TreatyRecord {
+            treaty_id: id.clone(),
+            short_name: get("short_name"),
+            kind: get("kind"),
+            issue_area: get("issue_area"),
+            soft_law: u8::from(soft),
+            adopted_year: year_of(&adopted).unwrap_or(0),
+            adopted,
+            delegation_unavoidable: unavoidable,
+            sovereignty_cost: sovereignty_cost(&code, unavoidable),
+            delegation_only: unavoidable as f64 / 4.0,
+            hard_law: u8::from(code("obligation") == 2 && unavoidable >= 3),
+            sovereignty_cost_max: sovereignty_cost(&code, code("delegation_max")),
+            core_sovereignty: code("core_sovereignty"),
+            codings,
+            joined: u8::from(join_date.is_some()),
+            bound: u8::from(bound_date.is_some()),
+            voted_no: u8::from(voted_no),
+            join_year: join_date.as_deref().and_then(year_of),
+            join_date,
+            opted_out: u8::from(opted_out),
+            treaty_verified: verified,
+        });
+    }
+    out
+}
+
+fn num(x: f64) -> String {
+    // Shortest text that reads back to the same f64.
+    format!("{x}")
+}
+
+/// The treaty-level frame as a table for models.
+pub fn treaty_table(records: &[TreatyRecord]) -> Result<Table> {
+    let mut cols: Vec<(String, Vec<String>)> = vec![
+        (
+            "treaty_id".into(),
+            records.iter().map(|r| r.treaty_id.clone()).collect(),
+        ),
+        (
+            "short_name".into(),
+            records.iter().map(|r| r.short_name.clone()).collect(),
+        ),
+        (
+            "kind".into(),
+            records.iter().map(|r| r.kind.clone()).collect(),
+        ),
+        (
+            "issue_area".into(),
+            records.iter().map(|r| r.issue_area.clone()).collect(),
+        ),
+        (
+            "soft_law".into(),
+            records.iter().map(|r| r.soft_law.to_string()).collect(),
+        ),
+        (
+            "adopted_year".into(),
+            records.iter().map(|r| r.adopted_year.to_string()).collect(),
+        ),
+    ];
+    for (k, (name, _)) in crate::dataset::CODINGS.iter().enumerate() {
+        cols.push((
+            name.to_string(),
+            records.iter().map(|r| r.codings[k].1.to_string()).collect(),
+        ));
+    }
+    cols.extend([
+        (
+            "delegation_unavoidable".into(),
+            records
+                .iter()
+                .map(|r| r.delegation_unavoidable.to_string())
+                .collect(),
+        ),
+        (
+            "sovereignty_cost".into(),
+            records.iter().map(|r| num(r.sovereignty_cost)).collect(),
+        ),
+        (
+            "delegation_only".into(),
+            records.iter().map(|r| num(r.delegation_only)).collect(),
+        ),
+        (
+            "hard_law".into(),
+            records.iter().map(|r| r.hard_law.to_string()).collect(),
+        ),
+        (
+            "sovereignty_cost_max".into(),
+            records
+                .iter()
+                .map(|r| num(r.sovereignty_cost_max))
+                .collect(),
+        ),
+        (
+            "joined".into(),
+            records.iter().map(|r| r.joined.to_string()).collect(),
+        ),
+        (
+            "bound".into(),
+            records.iter().map(|r| r.bound.to_string()).collect(),
+        ),
+        (
+            "voted_no".into(),
+            records.iter().map(|r| r.voted_no.to_string()).collect(),
+        ),
+        (
+            "opted_out".into(),
+            records.iter().map(|r| r.opted_out.to_string()).collect(),
+        ),
+        (
+            "join_year".into(),
+            records
+                .iter()
+                .map(|r| {
+                    r.join_year
+                        .map(|y| y.to_string())
+                        .unwrap_or_else(|| "NA".into())
+                })
+                .collect(),
+        ),
+    ]);
+    Table::from_columns("treaty panel", cols)
+}
+
+/// One delegation provision China could accept or avoid in an instrument it
+/// is bound by.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProvisionRecord {
+    pub provision_id: String,
+    pub treaty_id: String,
+    pub short_name: String,
+    pub article: String,
+    pub mechanism: String,
+    pub level: u8,
+    pub acceptance_mode: String,
+    pub avoided: u8,
+    pub sovereignty_cost: f64,
+    pub issue_area: String,
+}
+
+/// The provision-level frame: opt-out and opt-in provisions of the
+/// instruments China is bound by at the cutoff.
+pub fn provision_records(
+    data: &Dataset,
+    treaties: &[TreatyRecord],
+    opts: &PanelOptions,
+) -> Vec<ProvisionRecord> {
+    let p = &data.provisions;
+    p.rows
+        .iter()
+        .filter_map(|r| {
+            let g = |c: &str| p.get(r, c).to_string();
+            let t = treaties.iter().find(|t| t.treaty_id == g("treaty_id"))?;
+            if t.bound == 0 || t.soft_law == 1 {
+                return None;
+            }
+            if !matches!(g("acceptance_mode").as_str(), "opt_out" | "opt_in") {
+                return None;
+            }
+            if !opts.include_unverified && g("verified") != "yes" {
+                return None;
+            }
+            if !matches!(g("china_position").as_str(), "accepted" | "avoided") {
+                return None;
+            }
+            Some(ProvisionRecord {
+                provision_id: g("provision_id"),
+                treaty_id: t.treaty_id.clone(),
+                short_name: t.short_name.clone(),
+                article: g("article"),
+                level: mechanism_level(&g("mechanism")),
+                mechanism: g("mechanism"),
+                acceptance_mode: g("acceptance_mode"),
+                avoided: u8::from(g("china_position") == "avoided"),
+                sovereignty_cost: t.sovereignty_cost,
+                issue_area: t.issue_area.clone(),
+            })
+        })
+        .collect()
+}
+
+pub fn provision_table(records: &[ProvisionRecord]) -> Result<Table> {
+    Table::from_columns(
+        "provision panel",
+        vec![
+            (
+                "provision_id".into(),
+                records.iter().map(|r| r.provision_id.clone()).collect(),
+            ),
+            (
+                "treaty_id".into(),
+                records.iter().map(|r| r.treaty_id.clone()).collect(),
+            ),
+            (
+                "mechanism".into(),
+                records.iter().map(|r| r.mechanism.clone()).collect(),
+            ),
+            (
+                "level".into(),
+                records.iter().map(|r| r.level.to_string()).collect(),
+            ),
+            (
+                "acceptance_mode".into(),
+                records.iter().map(|r| r.acceptance_mode.clone()).collect(),
+            ),
+            (
+                "opt_out_mode".into(),
+                records
+                    .iter()
+                    .map(|r| u8::from(r.acceptance_mode == "opt_out").to_string())
+                    .collect(),
+            ),
+            (
+                "avoided".into(),
+                records.iter().map(|r| r.avoided.to_string()).collect(),
+            ),
+            (
+                "sovereignty_cost".into(),
+                records.iter().map(|r| num(r.sovereignty_cost)).collect(),
+            ),
+            (
+                "issue_area".into(),
+                records.iter().map(|r| r.issue_area.clone()).collect(),
+            ),
+        ],
+    )
+}
+
+/// The treaty-year risk set for discrete-time hazard models: one row per
+/// instrument and year from max(adoption year, 1971) to the year China joined
+/// (event = 1) or the cutoff year (event = 0 throughout).
+pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Result<Table> {
+    let cutoff_year = year_of(&opts.cutoff).unwrap_or(2025);
+    let seat_year = year_of(PRC_UN_SEAT).unwrap_or(1971);
+    let mut cols: Vec<(String, Vec<String>)> = [
+        "treaty_id",
+        "year",
+        "duration",
+        "log_duration",
+        "event",
+        "sovereignty_cost",
+        "soft_law",
+        "core_sovereignty",
+        "after_1998",
+        "after_2001",
+        "period",
+    ]
+    .iter()
+    .map(|c| (c.to_string(), Vec::new()))
+    .collect();
+    for r in records {
+        let start = r.adopted_year.max(seat_year);
+        if let Some(y) = r.join_year {
+            if y < start {
+                // Joined (signed) before the PRC risk set opens: not at risk.
+                continue;
+            }
+        }
+        let end = r.join_year.unwrap_or(cutoff_year).min(cutoff_year);
+        for year in start..=end {
+            let d = year - start + 1;
+            let event = u8::from(r.join_year == Some(year));
+            let period = if year < 1998 {
+                "before_1998"
+            } else if year < 2002 {
+                "1998_2001"
+            } else {
+                "from_2002"
+            };
+            let values = [
+                r.treaty_id.clone(),
+                year.to_string(),
+                d.to_string(),
+                num((d as f64).ln()),
+                event.to_string(),
+                num(r.sovereignty_cost),
+                r.soft_law.to_string(),
+                r.core_sovereignty.to_string(),
+                u8::from(year >= 1998).to_string(),
+                u8::from(year >= 2002).to_string(),
+                period.to_string(),
+            ];
+            for (c, v) in cols.iter_mut().zip(values) {
+                c.1.push(v);
+            }
+        }
+    }
+    Table::from_columns("treaty-year panel", cols)
+}
