@@ -1136,6 +1136,38 @@ fn run_participation(ctx: &Context, file: &Path, spec: &Spec) -> Result<Analysis
         note: format!("{soft_total} soft-law, {hard_total} at the hard-law end"),
     });
     result.series.insert("cumulative".into(), cum);
+    // Timeline of China's (PRC) actions on the instruments of the sample:
+    // [year + day fraction, instrument's sovereignty cost, 1 if a
+    // reservation or declaration, else 0].
+    let mut timeline = Vec::new();
+    let mut names = Vec::new();
+    let acts = &ctx.data.actions;
+    for a in &acts.rows {
+        let g = |c: &str| acts.get(a, c);
+        if g("actor") != "PRC"
+            || g("date").len() != 10
+            || (!spec.sample.include_unverified && g("verified") != "yes")
+        {
+            continue;
+        }
+        let Some(r) = records.iter().find(|r| r.treaty_id == g("treaty_id")) else {
+            continue;
+        };
+        let kind = g("action");
+        let reservation = matches!(kind, "reservation" | "declaration");
+        if !reservation && !panel::JOIN_ACTIONS.contains(&kind) {
+            continue;
+        }
+        let (y, m, d) = crate::dataset::parse_partial_date(g("date")).unwrap_or((0, 1, 1));
+        timeline.push(vec![
+            y as f64 + ((m - 1) as f64 * 30.5 + d as f64) / 366.0,
+            r.sovereignty_cost,
+            f64::from(u8::from(reservation)),
+        ]);
+        names.push(r.short_name.clone());
+    }
+    result.series.insert("timeline".into(), timeline);
+    result.labels.insert("timeline".into(), names);
     let outcomes: Vec<&str> = checks.iter().map(|c| c.outcome.as_str()).collect();
     result.verdict = combine(&outcomes).to_string();
     result.verdict_reason = reason_from_checks(&checks);
@@ -1629,6 +1661,9 @@ fn run_simulation(file: &Path, spec: &Spec) -> Result<AnalysisResult> {
             vec![format!("Strong (τ = {})", s.tau_strong), format!("{soft_right_strong:.3}"), format!("{full_right_strong:.3}")],
         ],
     });
+    result
+        .series
+        .insert("threshold".into(), vec![vec![s.strong_rate]]);
     result.series.insert(
         "soft_rates".into(),
         draws.iter().map(|d| vec![d[0].2, d[1].2]).collect(),

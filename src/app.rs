@@ -376,10 +376,19 @@ pub fn verdict_summary(r: &RunResults) -> String {
         s.push_str(&format!("{:<15} {}\n", a.verdict.to_uppercase(), a.title));
         for n in a.numbers.iter().take(3) {
             let ci = match (n.low, n.high) {
-                (Some(l), Some(h)) => format!(" [{l:.3}, {h:.3}]"),
+                (Some(l), Some(h)) => format!(
+                    " [{}, {}]",
+                    crate::report::document::num(l),
+                    crate::report::document::num(h)
+                ),
                 _ => String::new(),
             };
-            s.push_str(&format!("{:<15}   {}: {:.3}{ci}\n", "", n.label, n.value));
+            s.push_str(&format!(
+                "{:<15}   {}: {}{ci}\n",
+                "",
+                n.label,
+                crate::report::document::num(n.value)
+            ));
         }
     }
     s
@@ -388,12 +397,12 @@ pub fn verdict_summary(r: &RunResults) -> String {
 /// `sovcost run`: runs, writes the reports, returns the summary.
 pub fn run(args: &RunArgs) -> Result<String> {
     let results = run_analyses(args)?;
-    let json = to_json(&results)?;
-    crate::io::write_atomic(&args.out.join("results.json"), json.as_bytes())?;
+    let written = crate::report::write_reports(&results, &args.out)?;
     let mut summary = verdict_summary(&results);
     summary.push_str(&format!(
-        "\nwrote {}\n",
-        args.out.join("results.json").display()
+        "\nwrote {} files to {} (report.md, report.html, results.json, tables/, figures/)\n",
+        written.len(),
+        args.out.display()
     ));
     Ok(summary)
 }

@@ -1,3 +1,97 @@
 //! Reports: what the tool prints and writes.
+//!
+//! `write_reports` writes, under the output directory: `results.json`,
+//! `report.md`, `report.html` (self-contained, figures inline), `tables/*.tex`
+//! (booktabs) and `figures/*.{svg,png,pdf}`. Everything is first written to a
+//! temporary directory beside the target, which then replaces it, so an
+//! interrupted run leaves the previous reports intact. No timestamp is
+//! written: the same inputs and seed give byte-identical files.
 
+pub mod document;
+pub mod figures;
 pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use crate::app::RunResults;
+use crate::error::{Error, Location, Result};
+
+fn io_err(path: &Path, e: std::io::Error) -> Error {
+    Error::input(Location::file(path), format!("cannot write: {e}"))
+}
+
+/// Writes every report file; returns the paths written (relative to `out`).
+pub fn write_reports(results: &RunResults, out: &Path) -> Result<Vec<PathBuf>> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "reports".into());
+    let stage = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&stage);
+    let result = stage_reports(results, &stage);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&stage);
+        return Err(e);
+    }
+    let written = result?;
+    // Swap: the old reports move aside, the new ones take their place.
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(|e| io_err(out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&stage, out) {
+        if old.exists() {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(io_err(out, e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(written)
+}
+
+fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| io_err(p, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
+        written.push(PathBuf::from(rel));
+        Ok(())
+    };
+    let mut json = serde_json::to_string_pretty(results)
+        .map_err(|e| Error::internal(format!("cannot serialise the results: {e}")))?;
+    json.push('\n');
+    put("results.json", json.as_bytes())?;
+    let figs = figures::figures(results);
+    let mut svgs = Vec::new();
+    let mut names = Vec::new();
+    for f in &figs {
+        let svg = figures::svg(f)?;
+        put(&format!("figures/{}.svg", f.name), svg.as_bytes())?;
+        let tmp = dir.join(format!("figures/.{}.png", f.name));
+        let png = figures::png(f, &tmp)?;
+        put(&format!("figures/{}.png", f.name), &png)?;
+        put(&format!("figures/{}.pdf", f.name), &figures::pdf(&svg)?)?;
+        names.push((f.name.clone(), f.caption.clone()));
+        svgs.push((f.name.clone(), svg));
+    }
+    let doc = document::build(results, &names);
+    put("report.md", document::markdown(&doc).as_bytes())?;
+    put("report.html", document::html(&doc, &svgs).as_bytes())?;
+    for b in &doc {
+        if let document::Block::Table(t) = b {
+            put(
+                &format!("tables/{}.tex", t.name),
+                document::latex_table(t).as_bytes(),
+            )?;
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,411 @@
+//! The report: one document model built from `RunResults`, rendered as
+//! Markdown, self-contained HTML (figures inline) and LaTeX tables (booktabs,
+//! one `\input`-able file per table). Every number in the prose is read from
+//! the results; strings from the dataset are escaped for each format.
+
+use crate::analysis::{AnalysisResult, TableOut};
+use crate::app::RunResults;
+use crate::report::summary::{pval, sig};
+
+pub enum Block {
+    Heading(u8, String),
+    Para(String),
+    List(Vec<String>),
+    Table(TableOut),
+    Figure { name: String, caption: String },
+}
+
+/// A number for prose: integers without decimals, others to 3 significant
+/// decimals.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NA".into()
+        } else if x > 0.0 {
+            "∞".into()
+        } else {
+            "-∞".into()
+        };
+    }
+    if x == x.round() && x.abs() < 1e9 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn interval(low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(l), Some(h)) => format!(" [{}, {}]", num(l), num(h)),
+        (None, Some(h)) => format!(" [-∞, {}]", num(h)),
+        (Some(l), None) => format!(" [{}, ∞]", num(l)),
+        _ => String::new(),
+    }
+}
+
+/// Side-by-side regression table (as modelsummary): estimates with standard
+/// errors in parentheses and the interval below, then N, log-likelihood, AIC,
+/// estimator, interval and test methods.
+pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
+    if a.fits.is_empty() {
+        return None;
+    }
+    let mut terms: Vec<String> = Vec::new();
+    for f in &a.fits {
+        for c in &f.fit.coefficients {
+            if !terms.contains(&c.term) {
+                terms.push(c.term.clone());
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for t in &terms {
+        let mut est = vec![t.clone()];
+        let mut ci = vec![String::new()];
+        for f in &a.fits {
+            match f.fit.coefficients.iter().find(|c| &c.term == t) {
+                Some(c) => {
+                    est.push(format!("{} ({})", sig(c.estimate, 3), sig(c.std_error, 3)));
+                    ci.push(interval(c.conf_low, c.conf_high).trim().to_string());
+                }
+                None => {
+                    est.push(String::new());
+                    ci.push(String::new());
+                }
+            }
+        }
+        rows.push(est);
+        rows.push(ci);
+    }
+    let stat = |label: &str, f: &dyn Fn(&crate::results::FitResult) -> String| {
+        let mut r = vec![label.to_string()];
+        r.extend(a.fits.iter().map(|x| f(&x.fit)));
+        r
+    };
+    rows.push(stat("N", &|f| f.n.to_string()));
+    rows.push(stat("Log-likelihood", &|f| sig(f.log_likelihood, 5)));
+    rows.push(stat("AIC", &|f| sig(f.aic, 5)));
+    rows.push(stat("Estimator", &|f| f.method.clone()));
+    rows.push(stat("Interval", &|f| f.ci_method.clone()));
+    rows.push(stat("Test", &|f| f.p_value_method.replace('_', " ")));
+    let mut header = vec![String::new()];
+    header.extend(a.fits.iter().map(|f| f.label.clone()));
+    Some(TableOut {
+        name: format!("{}_models", a.name),
+        caption: format!(
+            "{}: coefficients (standard errors) and {} % intervals",
+            a.title,
+            a.checks
+                .first()
+                .map(|c| ((1.0 - c.alpha) * 100.0).round())
+                .unwrap_or(95.0)
+        ),
+        header,
+        rows,
+    })
+}
+
+/// The document.
+pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
+    let mut doc = Vec::new();
+    doc.push(Block::Heading(
+        1,
+        "Is China only weakly socialized into the international human-rights regime?".into(),
+    ));
+    doc.push(Block::Para(format!(
+        "sovcost {} · dataset SHA-256 {} · analyses SHA-256 {} · seed {} · {} instruments, {} actions in the dataset.",
+        r.sovcost_version,
+        &r.dataset_sha256[..16],
+        &r.analyses_sha256[..16],
+        r.seed,
+        r.instruments,
+        r.actions
+    )));
+    doc.push(Block::Para(
+        "The question, after Jing Tao (2014): does China join international instruments when their sovereignty costs are low (soft law) and reject or opt out of them when costs are high (hard law, such as the Rome Statute of the International Criminal Court), and do studies that look only at soft law overstate China's socialization? Each verdict below is computed by a test on the data; the same code returns \"not supported\" on data that do not support the claim.".into(),
+    ));
+    doc.push(Block::Heading(2, "Verdicts".into()));
+    let rows: Vec<Vec<String>> = r
+        .analyses
+        .iter()
+        .map(|a| {
+            let key = a
+                .numbers
+                .first()
+                .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)))
+                .or_else(|| {
+                    a.checks.first().map(|c| {
+                        format!(
+                            "{} = {}{} (p = {})",
+                            c.term,
+                            num(c.estimate),
+                            interval(c.conf_low, c.conf_high),
+                            pval(c.p_value)
+                        )
+                    })
+                })
+                .unwrap_or_default();
+            vec![a.title.clone(), a.verdict.clone(), key]
+        })
+        .collect();
+    doc.push(Block::Table(TableOut {
+        name: "verdicts".into(),
+        caption: "Verdicts and the numbers behind them".into(),
+        header: vec!["Hypothesis".into(), "Verdict".into(), "Key number".into()],
+        rows,
+    }));
+    doc.push(Block::Heading(2, "Methods".into()));
+    doc.push(Block::List(vec![
+        format!("Data: {} instruments open to China (treaties, protocols and soft-law declarations across issue areas) and {} recorded actions, every fact with a cited source and excerpt (datasets/, datasets/CODEBOOK.md). Outcomes use verified facts unless an analysis says otherwise; the cutoff is given per analysis.", r.instruments, r.actions),
+        "Sovereignty cost: the mean of eight codings scaled to [0, 1] — obligation, precision, the delegation a party cannot avoid, who can trigger proceedings, review of national proceedings, a bar on reservations, reach over non-parties, and coverage of domestic conduct (datasets/CODEBOOK.md). Core-sovereignty exposure is kept out of the index and used as a moderator. Soft law: declarations and resolutions (obligation 0); the hard-law end: instruments above the analysis's cost threshold.".into(),
+        "Joining: signature or consent to be bound by the People's Republic of China (for declarations, a yes vote or joining a consensus) by the cutoff; acts of the Republic of China do not count.".into(),
+        "Models: logistic regression by maximum likelihood, or Firth's penalized likelihood when the data are separated or have fewer than 10 events per parameter (method auto), with profile penalized-likelihood intervals and penalized likelihood-ratio tests; exact (Clopper-Pearson, Fisher) intervals for proportions and tables; Newcombe's interval for differences of proportions.".into(),
+        "Verdicts: supported when the estimate has the expected sign and its test rejects at the stated level; not supported when the estimate has the opposite sign (or, for a 'not positive' hypothesis, is significantly positive); inconclusive otherwise.".into(),
+    ]));
+    for a in &r.analyses {
+        doc.push(Block::Heading(2, a.title.clone()));
+        doc.push(Block::Para(format!(
+            "{} ({}; frame: {}, N = {}, cutoff {}{})",
+            a.question,
+            a.file,
+            a.frame,
+            a.n,
+            a.cutoff,
+            if a.include_unverified {
+                ", unverified facts included"
+            } else {
+                ""
+            }
+        )));
+        doc.push(Block::Para(format!(
+            "Verdict: {}. {}",
+            a.verdict.to_uppercase(),
+            a.verdict_reason
+        )));
+        if !a.numbers.is_empty() {
+            doc.push(Block::List(
+                a.numbers
+                    .iter()
+                    .map(|n| {
+                        let note = if n.note.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", n.note)
+                        };
+                        format!(
+                            "{}: {}{}{}",
+                            n.label,
+                            num(n.value),
+                            interval(n.low, n.high),
+                            note
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+        if let Some(t) = regression_table(a) {
+            doc.push(Block::Table(t));
+        }
+        for t in &a.tables {
+            let mut t = t.clone();
+            t.name = format!("{}_{}", a.name, t.name);
+            doc.push(Block::Table(t));
+        }
+        for (fig, caption) in figure_names {
+            if a.figures.contains(fig) || (fig == "coefficients" && a.name == "h1_cost_gradient") {
+                doc.push(Block::Figure {
+                    name: fig.clone(),
+                    caption: caption.clone(),
+                });
+            }
+        }
+    }
+    doc
+}
+
+pub fn escape_md(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+        .replace('`', "\\`")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+}
+
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+pub fn escape_latex(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '$' | '&' | '#' | '_' | '%' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '^' => out.push_str("\\textasciicircum{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '∞' => out.push_str("$\\infty$"),
+            '≤' => out.push_str("$\\le$"),
+            '≥' => out.push_str("$\\ge$"),
+            'α' => out.push_str("$\\alpha$"),
+            'τ' => out.push_str("$\\tau$"),
+            '×' => out.push_str("$\\times$"),
+            '→' => out.push_str("$\\to$"),
+            '·' => out.push_str("$\\cdot$"),
+            '±' => out.push_str("$\\pm$"),
+            '–' | '—' => out.push_str("--"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn markdown(doc: &[Block]) -> String {
+    let mut s = String::new();
+    for b in doc {
+        match b {
+            Block::Heading(level, text) => {
+                s.push_str(&format!(
+                    "{} {}\n\n",
+                    "#".repeat(*level as usize),
+                    escape_md(text)
+                ));
+            }
+            Block::Para(text) => s.push_str(&format!("{}\n\n", escape_md(text))),
+            Block::List(items) => {
+                for i in items {
+                    s.push_str(&format!("- {}\n", escape_md(i)));
+                }
+                s.push('\n');
+            }
+            Block::Table(t) => {
+                s.push_str(&format!("*{}*\n\n", escape_md(&t.caption)));
+                let head: Vec<String> = t.header.iter().map(|h| escape_md(h)).collect();
+                s.push_str(&format!("| {} |\n", head.join(" | ")));
+                s.push_str(&format!("|{}\n", " --- |".repeat(t.header.len())));
+                for r in &t.rows {
+                    let cells: Vec<String> = r.iter().map(|c| escape_md(c)).collect();
+                    s.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+                s.push('\n');
+            }
+            Block::Figure { name, caption } => {
+                s.push_str(&format!(
+                    "![{}](figures/{name}.svg)\n\n*Figure: {}* (PNG: figures/{name}.png; PDF: figures/{name}.pdf)\n\n",
+                    escape_md(caption),
+                    escape_md(caption)
+                ));
+            }
+        }
+    }
+    s
+}
+
+pub fn html(doc: &[Block], svgs: &[(String, String)]) -> String {
+    let mut s = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>sovcost report</title>\n<style>\nbody{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45;color:#111}\ntable{border-collapse:collapse;margin:1em 0;font-size:0.9em}\nth,td{border-top:1px solid #999;border-bottom:1px solid #999;padding:0.25em 0.6em;text-align:left;vertical-align:top}\ncaption{caption-side:top;font-style:italic;text-align:left;padding-bottom:0.3em}\nfigure{margin:1.5em 0}\nfigcaption{font-style:italic;font-size:0.9em}\nfigure svg{max-width:100%;height:auto}\n</style>\n</head>\n<body>\n",
+    );
+    for b in doc {
+        match b {
+            Block::Heading(level, text) => {
+                s.push_str(&format!("<h{level}>{}</h{level}>\n", escape_html(text)))
+            }
+            Block::Para(text) => s.push_str(&format!("<p>{}</p>\n", escape_html(text))),
+            Block::List(items) => {
+                s.push_str("<ul>\n");
+                for i in items {
+                    s.push_str(&format!("<li>{}</li>\n", escape_html(i)));
+                }
+                s.push_str("</ul>\n");
+            }
+            Block::Table(t) => {
+                s.push_str(&format!(
+                    "<table>\n<caption>{}</caption>\n<thead><tr>",
+                    escape_html(&t.caption)
+                ));
+                for h in &t.header {
+                    s.push_str(&format!("<th>{}</th>", escape_html(h)));
+                }
+                s.push_str("</tr></thead>\n<tbody>\n");
+                for r in &t.rows {
+                    s.push_str("<tr>");
+                    for c in r {
+                        s.push_str(&format!("<td>{}</td>", escape_html(c)));
+                    }
+                    s.push_str("</tr>\n");
+                }
+                s.push_str("</tbody>\n</table>\n");
+            }
+            Block::Figure { name, caption } => {
+                let svg = svgs
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("");
+                // The SVG is our own output (escaped text inside); drop its XML declaration.
+                let svg = svg.trim_start_matches(|c| c != '<');
+                let svg = if svg.starts_with("<?xml") {
+                    svg.split_once("?>").map(|x| x.1).unwrap_or(svg)
+                } else {
+                    svg
+                };
+                s.push_str(&format!(
+                    "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
+                    escape_html(caption)
+                ));
+            }
+        }
+    }
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+/// One booktabs table, `\input`-able.
+pub fn latex_table(t: &TableOut) -> String {
+    let cols = t.header.len();
+    let mut s = format!(
+        "% Generated by sovcost; needs \\usepackage{{booktabs}}.\n\\begin{{table}}[htbp]\n\\centering\n\\caption{{{}}}\n\\label{{tab:{}}}\n\\begin{{tabular}}{{l{}}}\n\\toprule\n",
+        escape_latex(&t.caption),
+        t.name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"),
+        "r".repeat(cols.saturating_sub(1))
+    );
+    let head: Vec<String> = t.header.iter().map(|h| escape_latex(h)).collect();
+    s.push_str(&format!("{} \\\\\n\\midrule\n", head.join(" & ")));
+    for r in &t.rows {
+        let cells: Vec<String> = r.iter().map(|c| escape_latex(c)).collect();
+        s.push_str(&format!("{} \\\\\n", cells.join(" & ")));
+    }
+    s.push_str("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_from_the_dataset_are_escaped() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(
+            escape_latex("\\input{x} 50% & $"),
+            "\\textbackslash{}input\\{x\\} 50\\% \\& \\$"
+        );
+        assert!(!escape_md("<b>|x|</b>").contains('<'));
+        assert!(escape_md("a|b").contains("\\|"));
+    }
+}
