@@ -15,7 +15,16 @@ pub const BLOCK_ROWS: usize = 16_384;
 /// Below this many rows a cross-product runs on one thread.
 const PARALLEL_MIN_ROWS: usize = 4 * BLOCK_ROWS;
 
+/// faer's own parallelism (its blocked QR and products) would make rounding
+/// depend on the thread count; the decompositions here are small, so they
+/// run sequentially and results are identical whatever the number of threads.
+fn sequential() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| faer::set_global_parallelism(faer::Par::Seq));
+}
+
 fn to_mat(a: &[f64], p: usize) -> Mat<f64> {
+    sequential();
     Mat::from_fn(p, p, |i, j| a[i * p + j])
 }
 
@@ -169,6 +178,7 @@ pub fn tall_qr_r(x: &[f64], n: usize, p: usize) -> Vec<f64> {
 
 /// The R factor of `diag(sqrt(w)) X` (TSQR, block by block).
 pub fn tall_qr_r_weighted(x: &[f64], n: usize, p: usize, w: Option<&[f64]>) -> Vec<f64> {
+    sequential();
     let mut r: Option<Mat<f64>> = None;
     let mut start = 0;
     while start < n {

@@ -1,0 +1,363 @@
+//! The whole pipeline: `sovcost run` on the bundled data reproduces the
+//! committed reports byte for byte; verdicts flip on counter-data; bad
+//! analysis files are refused without touching the reports; strings from the
+//! dataset are escaped; PDF figures carry their text.
+
+mod common;
+
+use common::{repo_path, temp_dir};
+use sovcost::app::{run_analyses, RunArgs};
+use sovcost::dataset::{csv_text, Dataset, Row};
+use sovcost::panel::{treaty_records, PanelOptions};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn run_cli(dir: &Path, args: &[&str], threads: &str) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sovcost"))
+        .args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn committed_reports_match_a_fresh_run_whatever_the_thread_count() {
+    let repo = repo_path("");
+    let committed = files(&repo_path("reports"));
+    assert!(committed.contains_key(Path::new("report.md")));
+    for threads in ["1", "2"] {
+        let out = temp_dir(&format!("fresh{threads}")).join("reports");
+        let (code, stdout, err) = run_cli(&repo, &["run", "--out", out.to_str().unwrap()], threads);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            stdout.contains("SUPPORTED") || stdout.contains("INCONCLUSIVE"),
+            "{stdout}"
+        );
+        let fresh = files(&out);
+        let names: Vec<_> = committed.keys().collect();
+        assert_eq!(
+            names,
+            fresh.keys().collect::<Vec<_>>(),
+            "the set of report files differs"
+        );
+        for (name, bytes) in &committed {
+            assert!(
+                &fresh[name] == bytes,
+                "reports/{} differs from a fresh run: run `cargo run --release -- run` and commit reports/",
+                name.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn pdf_figures_embed_the_font_and_carry_text() {
+    for (name, bytes) in files(&repo_path("reports/figures")) {
+        if name.extension().is_some_and(|e| e == "pdf") {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(text.starts_with("%PDF-"), "{}", name.display());
+            assert!(
+                text.contains("/Font"),
+                "{} has no font: its text was dropped",
+                name.display()
+            );
+            assert!(
+                text.contains("/FontFile2") || text.contains("/FontFile3"),
+                "{} does not embed its font",
+                name.display()
+            );
+        }
+    }
+}
+
+fn copy_inputs(name: &str) -> (PathBuf, PathBuf) {
+    let root = temp_dir(name);
+    let data = root.join("datasets");
+    let analyses = root.join("analyses");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&analyses).unwrap();
+    for e in std::fs::read_dir(repo_path("datasets")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+    }
+    for e in std::fs::read_dir(repo_path("analyses")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, analyses.join(p.file_name().unwrap())).unwrap();
+    }
+    (root, data)
+}
+
+fn args(root: &Path, names: &[&str]) -> RunArgs {
+    RunArgs {
+        analyses: names.iter().map(|s| s.to_string()).collect(),
+        data_dir: root.join("datasets"),
+        analyses_dir: root.join("analyses"),
+        out: root.join("reports"),
+        seed: 20141010,
+    }
+}
+
+/// Counter-data: a strongly socialized state that joins exactly the costly
+/// instruments (the upper half of the cost index), rejects soft law, and
+/// avoids only the least intrusive provisions; and a seed table in which
+/// Jiang's articles are mostly non-instrumental.
+fn make_counter_data(data_dir: &Path) {
+    let mut data = Dataset::read(data_dir).unwrap();
+    let records = treaty_records(&data, &PanelOptions::default());
+    let mut costs: Vec<f64> = records.iter().map(|r| r.sovereignty_cost).collect();
+    costs.sort_by(|a, b| a.total_cmp(b));
+    let median = costs[costs.len() / 2];
+    let source = data.sources.rows[0]["source_id"].clone();
+    data.actions.rows.retain(|r| r["actor"] != "PRC");
+    for r in &records {
+        let soft = r.soft_law == 1;
+        let join = !soft && r.sovereignty_cost >= median;
+        let action = if soft {
+            "vote_no"
+        } else if join {
+            "accession"
+        } else {
+            continue;
+        };
+        let year: i32 = r.adopted[..4].parse::<i32>().unwrap().max(1972) + 1;
+        let mut row = Row::new();
+        for (k, v) in [
+            ("action_id", format!("{}-x", r.treaty_id)),
+            ("treaty_id", r.treaty_id.clone()),
+            ("state", "CHN".into()),
+            ("actor", "PRC".into()),
+            ("action", action.into()),
+            (
+                "date",
+                if soft {
+                    r.adopted.clone()
+                } else {
+                    format!("{year}-06-01")
+                },
+            ),
+            ("date_precision", "day".into()),
+            ("article", String::new()),
+            ("summary", "counter-data".into()),
+            ("source_ids", source.clone()),
+            ("verified", "yes".into()),
+            ("note", String::new()),
+        ] {
+            row.insert(k.to_string(), v);
+        }
+        data.actions.rows.push(row);
+    }
+    // Avoid only low-level mechanisms: avoidance falls with intrusiveness.
+    for p in data.provisions.rows.iter_mut() {
+        if matches!(p["acceptance_mode"].as_str(), "opt_out" | "opt_in") {
+            let level = sovcost::dataset::mechanism_level(&p["mechanism"]);
+            let pos = if level <= 2 { "avoided" } else { "accepted" };
+            p.insert("china_position".into(), pos.into());
+        }
+    }
+    for t in [&data.actions, &data.provisions] {
+        std::fs::write(&t.file, csv_text(&t.header, &t.rows)).unwrap();
+    }
+    std::fs::write(
+        data_dir.join("jiang_discourse.csv"),
+        "framing,audience,articles,source_ids,note\ninstrumental,domestic,2,tao-2014,x\ninstrumental,international,3,tao-2014,x\nnot_instrumental,international,5,tao-2014,x\nnot_instrumental,domestic,16,tao-2014,x\n",
+    )
+    .unwrap();
+    assert!(Dataset::read(data_dir).unwrap().validate().is_empty());
+}
+
+#[test]
+fn verdicts_flip_on_counter_data() {
+    let (root, data_dir) = copy_inputs("counter");
+    make_counter_data(&data_dir);
+    let results = run_analyses(&args(
+        &root,
+        &[
+            "h1_cost_gradient",
+            "h2_soft_law_benchmark",
+            "h3_opt_outs",
+            "h4_over_time",
+            "seed_replication",
+        ],
+    ))
+    .unwrap();
+    let verdict = |name: &str| {
+        results
+            .analyses
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .verdict
+            .clone()
+    };
+    for name in [
+        "h1_cost_gradient",
+        "h2_soft_law_benchmark",
+        "h3_opt_outs",
+        "h4_over_time",
+        "seed_replication",
+    ] {
+        assert_eq!(
+            verdict(name),
+            "not supported",
+            "{name} on counter-data: {:#?}",
+            results
+                .analyses
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| &a.verdict_reason)
+        );
+    }
+}
+
+#[test]
+fn the_same_code_supports_the_claims_on_supporting_data() {
+    // The mirror image of the counter-data: joins exactly the cheap half and all
+    // soft law, avoids the intrusive provisions. The verdicts are "supported".
+    let (root, data_dir) = copy_inputs("supporting");
+    let mut data = Dataset::read(&data_dir).unwrap();
+    let records = treaty_records(&data, &PanelOptions::default());
+    let mut costs: Vec<f64> = records.iter().map(|r| r.sovereignty_cost).collect();
+    costs.sort_by(|a, b| a.total_cmp(b));
+    let median = costs[costs.len() / 2];
+    let source = data.sources.rows[0]["source_id"].clone();
+    data.actions.rows.retain(|r| r["actor"] != "PRC");
+    for r in &records {
+        let soft = r.soft_law == 1;
+        if !soft && r.sovereignty_cost >= median {
+            continue;
+        }
+        let mut row = Row::new();
+        let year: i32 = r.adopted[..4].parse::<i32>().unwrap().max(1972) + 1;
+        for (k, v) in [
+            ("action_id", format!("{}-s", r.treaty_id)),
+            ("treaty_id", r.treaty_id.clone()),
+            ("state", "CHN".into()),
+            ("actor", "PRC".into()),
+            (
+                "action",
+                if soft {
+                    "vote_yes".into()
+                } else {
+                    "accession".to_string()
+                },
+            ),
+            (
+                "date",
+                if soft {
+                    r.adopted.clone()
+                } else {
+                    format!("{year}-06-01")
+                },
+            ),
+            ("date_precision", "day".into()),
+            ("article", String::new()),
+            ("summary", "supporting data".into()),
+            ("source_ids", source.clone()),
+            ("verified", "yes".into()),
+            ("note", String::new()),
+        ] {
+            row.insert(k.to_string(), v);
+        }
+        data.actions.rows.push(row);
+    }
+    std::fs::write(
+        &data.actions.file,
+        csv_text(&data.actions.header, &data.actions.rows),
+    )
+    .unwrap();
+    let results =
+        run_analyses(&args(&root, &["h1_cost_gradient", "h2_soft_law_benchmark"])).unwrap();
+    for a in &results.analyses {
+        assert_eq!(a.verdict, "supported", "{}: {}", a.name, a.verdict_reason);
+    }
+}
+
+#[test]
+fn bad_analysis_files_are_refused_and_the_reports_kept() {
+    let (root, _) = copy_inputs("badspec");
+    let out = root.join("reports");
+    let (code, _, err) = run_cli(&root, &["run", "--out", out.to_str().unwrap()], "2");
+    assert_eq!(code, 0, "{err}");
+    let before = files(&out);
+    for (file, text, expect) in [
+        ("zz_malformed.toml", "title = \"x\"\nkind = [", "not a valid analysis file"),
+        ("zz_unknown_key.toml", "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\ncolour = 1\n", "unknown field `colour`"),
+        ("zz_method.toml", "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[model]\nformula = \"joined ~ sovereignty_cost\"\nmethod = \"bayes\"\n", "model.method"),
+        ("zz_column.toml", "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[model]\nformula = \"joined ~ no_such_column\"\n[[hypothesis]]\nterm = \"no_such_column\"\ndirection = \"negative\"\n", "no_such_column"),
+        ("zz_kind.toml", "title = \"x\"\nquestion = \"q\"\nkind = \"astrology\"\n", "unknown kind"),
+    ] {
+        let path = root.join("analyses").join(file);
+        std::fs::write(&path, text).unwrap();
+        let (code, stdout, err) = run_cli(&root, &["run", "--out", out.to_str().unwrap()], "2");
+        assert_eq!(code, 2, "{file}: {err}");
+        assert!(stdout.is_empty());
+        assert!(err.contains(file), "{file}: {err}");
+        assert!(err.contains(expect), "{file}: '{expect}' not in {err}");
+        assert!(!err.contains("panicked"));
+        assert_eq!(before, files(&out), "{file}: the reports changed");
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn strings_from_the_dataset_are_escaped_in_every_format() {
+    let (root, data_dir) = copy_inputs("escape");
+    let mut data = Dataset::read(&data_dir).unwrap();
+    // CAT has an avoided provision, so its name reaches the opt-out table.
+    for r in data.treaties.rows.iter_mut() {
+        if r["treaty_id"] == "cat" {
+            r.insert(
+                "short_name".into(),
+                "<script>alert(1)</script> \\input{/etc/passwd} 100% & $x$".into(),
+            );
+        }
+    }
+    std::fs::write(
+        &data.treaties.file,
+        csv_text(&data.treaties.header, &data.treaties.rows),
+    )
+    .unwrap();
+    let out = root.join("reports");
+    let (code, _, err) = run_cli(
+        &root,
+        &["run", "h3_opt_outs", "--out", out.to_str().unwrap()],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script>"), "raw script tag in the HTML");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("<script>"));
+    let tex = std::fs::read_to_string(out.join("tables/h3_opt_outs_opt_out_detail.tex")).unwrap();
+    assert!(!tex.contains("\\input{"), "raw \\input in the LaTeX");
+    assert!(
+        tex.contains("\\textbackslash{}input\\{/etc/passwd\\} 100\\% \\& \\$x\\$"),
+        "{tex}"
+    );
+}
