@@ -416,3 +416,102 @@ pub fn list(analyses_dir: &std::path::Path) -> Result<String> {
         .map(|(_, s)| format!("{:<width$}  {}\n", s.name, s.title))
         .collect())
 }
+
+/// Options of `sovcost export`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExportArgs {
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// The dataset directory.
+    #[arg(long, default_value = "datasets")]
+    pub data_dir: PathBuf,
+    /// Where the panels are written.
+    #[arg(long, default_value = "export")]
+    pub out: PathBuf,
+    /// Actions after this date do not count (YYYY-MM-DD).
+    #[arg(long, default_value = "2025-12-31")]
+    pub cutoff: String,
+    /// Count unverified actions and provisions too.
+    #[arg(long)]
+    pub include_unverified: bool,
+}
+
+fn table_rows(t: &crate::panel::Table) -> Result<(Vec<String>, Vec<crate::dataset::Row>)> {
+    let header = t.column_names();
+    let cols: Vec<Vec<Option<String>>> = header.iter().map(|h| t.raw_text(h)).collect::<Result<_>>()?;
+    let rows = (0..t.n_rows())
+        .map(|i| {
+            header
+                .iter()
+                .zip(&cols)
+                .map(|(h, c)| (h.clone(), c[i].clone().unwrap_or_default()))
+                .collect()
+        })
+        .collect();
+    Ok((header, rows))
+}
+
+/// `sovcost export`: the analysis panels for R, Stata or Python users.
+pub fn export(args: &ExportArgs) -> Result<String> {
+    let format = args.format.to_ascii_lowercase();
+    if format != "csv" && format != "json" {
+        return Err(Error::usage(format!(
+            "unknown export format '{}' (use csv or json)",
+            args.format
+        )));
+    }
+    if crate::dataset::check_dated(&args.cutoff, "day").is_err() {
+        return Err(Error::usage(format!("--cutoff '{}' is not a date (YYYY-MM-DD)", args.cutoff)));
+    }
+    let data = crate::dataset::Dataset::read(&args.data_dir)?;
+    let problems = data.validate();
+    if !problems.is_empty() {
+        return Err(Error::usage(format!(
+            "the dataset has {} problems: run sovcost validate",
+            problems.len()
+        )));
+    }
+    let opts = crate::panel::PanelOptions {
+        cutoff: args.cutoff.clone(),
+        include_unverified: args.include_unverified,
+    };
+    let records = crate::panel::treaty_records(&data, &opts);
+    let provisions = crate::panel::provision_records(&data, &records, &opts);
+    let tables = [
+        ("treaty_panel", crate::panel::treaty_table(&records)?),
+        ("provision_panel", crate::panel::provision_table(&provisions)?),
+        ("treaty_year_panel", crate::panel::treaty_year_table(&records, &opts)?),
+    ];
+    let mut lines = Vec::new();
+    for (name, table) in &tables {
+        let (header, rows) = table_rows(table)?;
+        let path = args.out.join(format!("{name}.{format}"));
+        let bytes = if format == "csv" {
+            crate::dataset::csv_text(&header, &rows)
+        } else {
+            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .iter()
+                .map(|r| {
+                    header
+                        .iter()
+                        .map(|h| {
+                            let v = &r[h];
+                            let value = match v.parse::<f64>() {
+                                Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9e15 => serde_json::json!(x as i64),
+                                Ok(x) if x.is_finite() => serde_json::json!(x),
+                                _ if v == "NA" => serde_json::Value::Null,
+                                _ => serde_json::Value::String(v.clone()),
+                            };
+                            (h.clone(), value)
+                        })
+                        .collect()
+                })
+                .collect();
+            to_json(&objects)?
+        };
+        crate::io::write_atomic(&path, bytes.as_bytes())?;
+        lines.push(format!("{} ({} rows)", path.display(), rows.len()));
+    }
+    Ok(format!("wrote {}\n", lines.join(", ")))
+}

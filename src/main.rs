@@ -36,6 +36,8 @@ enum Command {
         #[arg(long, default_value = "datasets")]
         data_dir: PathBuf,
     },
+    /// Write the analysis panels (treaty, provision, treaty-year) as CSV or JSON.
+    Export(app::ExportArgs),
     /// Extend the dataset.
     #[command(subcommand)]
     Treaty(TreatyCommand),
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::Fit(args) => app::fit(&args),
         Command::Exact(cmd) => app::exact(&cmd),
         Command::Validate { data_dir } => app::validate(&data_dir),
+        Command::Export(args) => app::export(&args),
         Command::Treaty(TreatyCommand::Add { file, data_dir }) => app::treaty_add(&data_dir, &file),
     };
     match outcome {
