@@ -439,7 +439,10 @@ pub struct ExportArgs {
 
 fn table_rows(t: &crate::panel::Table) -> Result<(Vec<String>, Vec<crate::dataset::Row>)> {
     let header = t.column_names();
-    let cols: Vec<Vec<Option<String>>> = header.iter().map(|h| t.raw_text(h)).collect::<Result<_>>()?;
+    let cols: Vec<Vec<Option<String>>> = header
+        .iter()
+        .map(|h| t.raw_text(h))
+        .collect::<Result<_>>()?;
     let rows = (0..t.n_rows())
         .map(|i| {
             header
@@ -462,7 +465,10 @@ pub fn export(args: &ExportArgs) -> Result<String> {
         )));
     }
     if crate::dataset::check_dated(&args.cutoff, "day").is_err() {
-        return Err(Error::usage(format!("--cutoff '{}' is not a date (YYYY-MM-DD)", args.cutoff)));
+        return Err(Error::usage(format!(
+            "--cutoff '{}' is not a date (YYYY-MM-DD)",
+            args.cutoff
+        )));
     }
     let data = crate::dataset::Dataset::read(&args.data_dir)?;
     let problems = data.validate();
@@ -480,8 +486,14 @@ pub fn export(args: &ExportArgs) -> Result<String> {
     let provisions = crate::panel::provision_records(&data, &records, &opts);
     let tables = [
         ("treaty_panel", crate::panel::treaty_table(&records)?),
-        ("provision_panel", crate::panel::provision_table(&provisions)?),
-        ("treaty_year_panel", crate::panel::treaty_year_table(&records, &opts)?),
+        (
+            "provision_panel",
+            crate::panel::provision_table(&provisions)?,
+        ),
+        (
+            "treaty_year_panel",
+            crate::panel::treaty_year_table(&records, &opts)?,
+        ),
     ];
     let mut lines = Vec::new();
     for (name, table) in &tables {
@@ -498,7 +510,9 @@ pub fn export(args: &ExportArgs) -> Result<String> {
                         .map(|h| {
                             let v = &r[h];
                             let value = match v.parse::<f64>() {
-                                Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9e15 => serde_json::json!(x as i64),
+                                Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9e15 => {
+                                    serde_json::json!(x as i64)
+                                }
                                 Ok(x) if x.is_finite() => serde_json::json!(x),
                                 _ if v == "NA" => serde_json::Value::Null,
                                 _ => serde_json::Value::String(v.clone()),
