@@ -753,7 +753,7 @@ fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> 
             }
             let av = sub.iter().filter(|p| p.avoided == 1).count();
             rows.push(vec![
-                mech.replace('_', " "),
+                mechanism_label(mech).to_string(),
                 crate::dataset::mechanism_level(mech).to_string(),
                 sub.len().to_string(),
                 av.to_string(),
@@ -772,7 +772,7 @@ fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> 
                 .labels
                 .entry("opt_out_by_mechanism".into())
                 .or_default()
-                .push(mech.replace('_', " "));
+                .push(mechanism_label(mech).to_string());
         }
         result.tables.push(TableOut {
             name: "opt_outs".into(),
@@ -851,6 +851,23 @@ fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> 
     result.checks = checks;
     result.fits = fits;
     Ok(result)
+}
+
+/// A mechanism's name for tables and figures.
+pub fn mechanism_label(mechanism: &str) -> &'static str {
+    match mechanism {
+        "state_reporting" => "state reporting",
+        "review_conference" => "review conference",
+        "inquiry" => "inquiry",
+        "interstate_complaint" => "inter-state complaints",
+        "individual_complaint" => "individual complaints",
+        "onsite_inspection" => "on-site inspection",
+        "icj_compromissory" => "ICJ clause",
+        "compulsory_adjudication" => "adjudication",
+        "arbitration" => "arbitration",
+        "prosecution" => "prosecution",
+        _ => "other",
+    }
 }
 
 /// Odds ratio per SD of the cost variable, the cost at which P = 0.5 (other

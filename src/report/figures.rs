@@ -536,6 +536,29 @@ where
                 })
                 .draw()
                 .map_err(map_err)?;
+            for (k, (text, colour)) in [
+                ("avoided", VERMILLION.to_rgba()),
+                ("accepted", SKY.mix(0.5)),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let x = max * 0.55;
+                let y = n as f64 - 0.9 - k as f64 * 0.55;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, y - 0.15), (x + max * 0.05, y + 0.15)],
+                        colour.filled(),
+                    )))
+                    .map_err(map_err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        text.to_string(),
+                        (x + max * 0.08, y + 0.2),
+                        font(7.0).color(&BLACK),
+                    )))
+                    .map_err(map_err)?;
+            }
             for (k, r) in rows.iter().enumerate() {
                 let y = (n - 1 - k) as f64;
                 chart
