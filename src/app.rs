@@ -437,24 +437,6 @@ pub struct ExportArgs {
     pub include_unverified: bool,
 }
 
-fn table_rows(t: &crate::panel::Table) -> Result<(Vec<String>, Vec<crate::dataset::Row>)> {
-    let header = t.column_names();
-    let cols: Vec<Vec<Option<String>>> = header
-        .iter()
-        .map(|h| t.raw_text(h))
-        .collect::<Result<_>>()?;
-    let rows = (0..t.n_rows())
-        .map(|i| {
-            header
-                .iter()
-                .zip(&cols)
-                .map(|(h, c)| (h.clone(), c[i].clone().unwrap_or_default()))
-                .collect()
-        })
-        .collect();
-    Ok((header, rows))
-}
-
 /// `sovcost export`: the analysis panels for R, Stata or Python users.
 pub fn export(args: &ExportArgs) -> Result<String> {
     let format = args.format.to_ascii_lowercase();
@@ -497,7 +479,8 @@ pub fn export(args: &ExportArgs) -> Result<String> {
     ];
     let mut lines = Vec::new();
     for (name, table) in &tables {
-        let (header, rows) = table_rows(table)?;
+        let raw = crate::dataset::RawTable::from_table(table)?;
+        let (header, rows) = (raw.header, raw.rows);
         let path = args.out.join(format!("{name}.{format}"));
         let bytes = if format == "csv" {
             crate::dataset::csv_text(&header, &rows)

@@ -222,8 +222,11 @@ impl RawTable {
 
     /// Reads any CSV file of the dataset as text rows.
     pub fn read_file(path: &Path) -> Result<RawTable> {
-        let path = path.to_path_buf();
-        let table = Table::read_csv(&path)?;
+        RawTable::from_table(&Table::read_csv(path)?)
+    }
+
+    /// A table's cells as text rows (empty cells as empty strings).
+    pub fn from_table(table: &Table) -> Result<RawTable> {
         let header = table.column_names();
         let cols: Vec<Vec<Option<String>>> = header
             .iter()
@@ -239,7 +242,7 @@ impl RawTable {
             })
             .collect();
         Ok(RawTable {
-            file: path.display().to_string(),
+            file: table.path().display().to_string(),
             header,
             rows,
         })
