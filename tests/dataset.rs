@@ -460,3 +460,55 @@ fn treaty_add_refuses_bad_files_and_loses_nothing() {
         .collect();
     assert_eq!(leftovers.len(), FILES.len(), "{leftovers:?}");
 }
+
+#[test]
+fn export_writes_the_panels_as_csv_and_json() {
+    let root = temp_dir("export");
+    let data = repo_path("datasets").display().to_string();
+    let out = root.join("export");
+    for format in ["csv", "json"] {
+        let (code, stdout, err) = sovcost(
+            &root,
+            &[
+                "export",
+                "--format",
+                format,
+                "--data-dir",
+                &data,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(stdout.contains("treaty_panel"), "{stdout}");
+        for name in ["treaty_panel", "provision_panel", "treaty_year_panel"] {
+            assert!(
+                out.join(format!("{name}.{format}")).exists(),
+                "{name}.{format}"
+            );
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("treaty_panel.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    for col in [
+        "treaty_id",
+        "sovereignty_cost",
+        "delegation_unavoidable",
+        "hard_law",
+        "joined",
+        "bound",
+        "opted_out",
+    ] {
+        assert!(
+            header.split(',').any(|h| h == col),
+            "{col} missing from {header}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("treaty_panel.json")).unwrap())
+            .unwrap();
+    assert_eq!(json.as_array().unwrap().len(), csv.lines().count() - 1);
+    let (code, _, err) = sovcost(&root, &["export", "--format", "xlsx", "--data-dir", &data]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown export format"), "{err}");
+}
