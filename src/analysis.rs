@@ -118,6 +118,10 @@ pub struct AlternativeModel {
     pub method: String,
     #[serde(default = "default_vcov")]
     pub vcov: String,
+    /// Fit on a subsample (e.g. the soft-law benchmark): the same filters as
+    /// `[sample.where]`, applied on top of the analysis's sample.
+    #[serde(default, rename = "where")]
+    pub filter: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -391,6 +395,8 @@ pub struct AnalysisResult {
     pub fits: Vec<NamedFit>,
     pub tables: Vec<TableOut>,
     pub figures: Vec<String>,
+    /// Remarks, e.g. an alternative model that the data cannot identify.
+    pub notes: Vec<String>,
     /// Data behind the figures (points, curves), for the plotting stage.
     pub series: BTreeMap<String, Vec<Vec<f64>>>,
     pub labels: BTreeMap<String, Vec<String>>,
@@ -620,6 +626,7 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         fits: vec![],
         tables: vec![],
         figures: spec.outputs.figures.clone(),
+        notes: vec![],
         series: BTreeMap::new(),
         labels: BTreeMap::new(),
     }
@@ -683,8 +690,26 @@ fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> 
         fit: main.clone(),
     }];
     for (k, a) in m.alternatives.iter().enumerate() {
-        let f = fit_on(
-            &table,
+        let sub_table;
+        let table_for = if a.filter.is_empty() {
+            &table
+        } else {
+            let mut sub = Vec::new();
+            for r in &records {
+                if matches_filter(r, &a.filter).map_err(|msg| {
+                    Error::input(
+                        Location::file(file).column(format!("model.alternatives[{k}].where")),
+                        msg,
+                    )
+                })? {
+                    sub.push(r.clone());
+                }
+            }
+            sub_table = frame_table(ctx, file, spec, &sub)?.0;
+            &sub_table
+        };
+        let fitted = fit_on(
+            table_for,
             file,
             &format!("model.alternatives[{k}]"),
             &a.formula,
@@ -693,7 +718,22 @@ fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> 
             level,
             &[],
             ctx.seed,
-        )?;
+        );
+        // A sample the data cannot fit (a constant outcome, too few rows) is
+        // noted, not fatal; a mistake in the spec (unknown column) is an error.
+        let f = match fitted {
+            Ok(f) => f,
+            Err(Error::Input { rule, .. })
+                if !rule.contains("no such column") && !rule.contains("unknown") =>
+            {
+                result.notes.push(format!(
+                    "Model '{}' not estimable on these data: {rule}",
+                    a.label
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         fits.push(NamedFit {
             label: a.label.clone(),
             fit: f,

@@ -264,7 +264,12 @@ pub fn fit_design(
         }
         m => (m, None),
     };
-    let ci = spec.ci.resolve(method);
+    let robust = spec.vcov != VcovType::Model;
+    let ci = match spec.ci.resolve(method) {
+        // Robust SEs go with Wald intervals unless a profile is asked for explicitly.
+        CiMethod::Profile if robust && spec.ci == CiMethod::Default => CiMethod::Wald,
+        other => other,
+    };
     let p = design.p;
     let names = design.names();
     let mut warnings = Vec::new();
@@ -461,10 +466,17 @@ pub fn fit_design(
             )?;
             for j in 0..p {
                 let w = inference::wald(fit.beta[j], vcov[j * p + j], spec.level);
-                let (stat, pv) =
-                    firth::penalized_lr_test(&prob, &fit, &[j]).unwrap_or((f64::NAN, f64::NAN));
+                // With a robust covariance, tests and intervals are Wald-type
+                // on the robust SEs (the penalized likelihood knows nothing of
+                // the covariance); with the model covariance, logistf's
+                // penalized LR test and profile interval.
+                let (stat, pv) = if robust {
+                    (w.z, w.p_value)
+                } else {
+                    firth::penalized_lr_test(&prob, &fit, &[j]).unwrap_or((f64::NAN, f64::NAN))
+                };
                 let (low, high) = match ci {
-                    CiMethod::Profile => {
+                    CiMethod::Profile if !robust => {
                         firth::profile_interval(&prob, &fit, j, w.std_error, spec.level)
                     }
                     _ => (Some(w.low), Some(w.high)),
@@ -502,7 +514,7 @@ pub fn fit_design(
             deviance = -2.0 * fit.loglik;
             converged = fit.converged;
             iterations = fit.iterations;
-            p_value_method = "penalized_lrt";
+            p_value_method = if robust { "wald" } else { "penalized_lrt" };
         }
     }
     // Predictions: for Firth, with the FLIC intercept (unbiased average

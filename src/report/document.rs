@@ -205,6 +205,9 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
                     .collect(),
             ));
         }
+        if !a.notes.is_empty() {
+            doc.push(Block::List(a.notes.clone()));
+        }
         if let Some(t) = regression_table(a) {
             doc.push(Block::Table(t));
         }
