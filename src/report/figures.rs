@@ -428,14 +428,7 @@ where
                 .y_label_style(tick.clone())
                 .axis_desc_style(label.clone())
                 .y_labels(n)
-                .y_label_formatter(&|y| {
-                    let k = y.round() as i64;
-                    if (y - k as f64).abs() < 1e-6 && k >= 0 && (k as usize) < names.len() {
-                        names[n - 1 - k as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&|y| category_label(&names, *y))
                 .draw()
                 .map_err(map_err)?;
             chart
@@ -482,14 +475,7 @@ where
                 .y_label_style(tick.clone())
                 .axis_desc_style(label.clone())
                 .y_labels(n)
-                .y_label_formatter(&|y| {
-                    let k = y.round() as i64;
-                    if (y - k as f64).abs() < 1e-6 && k >= 0 && (k as usize) < names.len() {
-                        names[n - 1 - k as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&|y| category_label(&names, *y))
                 .draw()
                 .map_err(map_err)?;
             let colours = [GREEN, BLUE, SKY, VERMILLION];
@@ -526,14 +512,7 @@ where
                 .axis_desc_style(label.clone())
                 .y_labels(n)
                 .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|y| {
-                    let k = y.round() as i64;
-                    if (y - k as f64).abs() < 1e-6 && k >= 0 && (k as usize) < names.len() {
-                        names[n - 1 - k as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&|y| category_label(&names, *y))
                 .draw()
                 .map_err(map_err)?;
             for (k, (text, colour)) in [
@@ -650,6 +629,18 @@ where
     }
     root.present().map_err(map_err)?;
     Ok(())
+}
+
+/// The label of a category axis drawn top to bottom: row k (from the top) sits
+/// at y = n - 1 - k; other ticks get no label.
+fn category_label(names: &[String], y: f64) -> String {
+    let k = y.round();
+    let n = names.len() as f64;
+    if (y - k).abs() < 1e-6 && k >= 0.0 && k < n {
+        names[(n - 1.0 - k) as usize].clone()
+    } else {
+        String::new()
+    }
 }
 
 fn pixels(fig: &Figure, dpi: f64) -> (u32, u32) {
