@@ -321,9 +321,72 @@ impl Dataset {
             check_table(table, &spec, &source_ids, &mut problems);
         }
         self.check_references(&mut problems);
+        self.check_small_tables(&source_ids, &mut problems);
         problems.sort();
         problems.dedup();
         problems
+    }
+
+    /// The two small tables used by the seed replication, when present:
+    /// `votes.csv` and `jiang_discourse.csv`.
+    fn check_small_tables(&self, source_ids: &BTreeSet<&str>, problems: &mut Vec<Problem>) {
+        let treaty_ids: BTreeSet<&str> = self
+            .treaties
+            .rows
+            .iter()
+            .map(|r| self.treaties.get(r, "treaty_id"))
+            .collect();
+        let counts = |n: &'static str| col(n, Rule::Integer(u8::MAX));
+        let votes = [
+            col("treaty_id", Rule::Id),
+            col("date", Rule::Date),
+            counts("yes"),
+            counts("no"),
+            counts("abstentions"),
+            col("recorded", Rule::Enum(YES_NO)),
+            col("source_ids", Rule::SourceIds),
+            col("note", Rule::Text),
+        ];
+        let jiang = [
+            col("framing", Rule::Enum(&["instrumental", "not_instrumental"])),
+            col("audience", Rule::Enum(&["domestic", "international"])),
+            counts("articles"),
+            col("source_ids", Rule::SourceIds),
+            col("note", Rule::Text),
+        ];
+        for (file, spec) in [
+            ("votes.csv", &votes[..]),
+            ("jiang_discourse.csv", &jiang[..]),
+        ] {
+            let path = self.dir.join(file);
+            if !path.exists() {
+                continue;
+            }
+            match RawTable::read_file(&path) {
+                Ok(table) => {
+                    check_table(&table, spec, source_ids, problems);
+                    if file == "votes.csv" {
+                        for (i, r) in table.rows.iter().enumerate() {
+                            let id = table.get(r, "treaty_id");
+                            if !treaty_ids.contains(id) {
+                                problems.push(Problem {
+                                    file: table.file.clone(),
+                                    row: i + 1,
+                                    column: "treaty_id".into(),
+                                    rule: format!("'{id}' is not a treaty_id in treaties.csv"),
+                                });
+                            }
+                        }
+                    }
+                }
+                Err(e) => problems.push(Problem {
+                    file: path.display().to_string(),
+                    row: 0,
+                    column: String::new(),
+                    rule: e.to_string(),
+                }),
+            }
+        }
     }
 
     fn check_references(&self, problems: &mut Vec<Problem>) {

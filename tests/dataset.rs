@@ -512,3 +512,45 @@ fn export_writes_the_panels_as_csv_and_json() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown export format"), "{err}");
 }
+
+#[test]
+fn the_seed_tables_are_checked_too() {
+    let dir = copy_dataset("seedtables");
+    for f in ["votes.csv", "jiang_discourse.csv"] {
+        std::fs::copy(repo_path("datasets").join(f), dir.join(f)).unwrap();
+    }
+    assert!(Dataset::read(&dir).unwrap().validate().is_empty());
+    let votes = std::fs::read_to_string(dir.join("votes.csv")).unwrap();
+    std::fs::write(
+        dir.join("votes.csv"),
+        votes.replace(
+            "rome_statute,1998-07-17,120",
+            "rome_statute,1998-07-17,many",
+        ),
+    )
+    .unwrap();
+    let jiang = std::fs::read_to_string(dir.join("jiang_discourse.csv")).unwrap();
+    std::fs::write(
+        dir.join("jiang_discourse.csv"),
+        jiang.replacen("tao-2014", "nowhere", 1),
+    )
+    .unwrap();
+    let problems: Vec<String> = Dataset::read(&dir)
+        .unwrap()
+        .validate()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("votes.csv") && p.contains("column 'yes'")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("jiang_discourse.csv") && p.contains("'nowhere'")),
+        "{problems:#?}"
+    );
+}
