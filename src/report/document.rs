@@ -131,22 +131,31 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
         .analyses
         .iter()
         .map(|a| {
-            let key = a
+            // The test behind the verdict, except for models, whose first
+            // number (the odds ratio per SD, a rate) reads more easily.
+            let check = a.checks.first().map(|c| {
+                let p = if c.p_value.is_nan() {
+                    String::new()
+                } else {
+                    format!(" (p = {})", pval(c.p_value))
+                };
+                format!(
+                    "{} = {}{}{p}",
+                    c.term,
+                    num(c.estimate),
+                    interval(c.conf_low, c.conf_high)
+                )
+            });
+            let first = a
                 .numbers
                 .first()
-                .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)))
-                .or_else(|| {
-                    a.checks.first().map(|c| {
-                        format!(
-                            "{} = {}{} (p = {})",
-                            c.term,
-                            num(c.estimate),
-                            interval(c.conf_low, c.conf_high),
-                            pval(c.p_value)
-                        )
-                    })
-                })
-                .unwrap_or_default();
+                .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)));
+            let key = if matches!(a.kind.as_str(), "logit" | "opt_out" | "robustness") {
+                first.or(check)
+            } else {
+                check.or(first)
+            }
+            .unwrap_or_default();
             vec![a.title.clone(), a.verdict.clone(), key]
         })
         .collect();
