@@ -101,9 +101,15 @@ gen() {  # rows covs out
   fi
 }
 gen_start=$(date +%s.%N)
+REUSED=0
+if [[ $REUSE -eq 1 && -s "$BIG" ]]; then REUSED=1; fi
 gen "$ROWS" "$COVS" "$BIG"
 gen "$BOOT_ROWS" "$BOOT_COVS" "$SMALL"
-gen_s=$(awk -v a="$gen_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+if [[ $REUSED -eq 1 ]]; then
+  GEN_NOTE="reused from an earlier run"
+else
+  GEN_NOTE="generation $(awk -v a="$gen_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }') s"
+fi
 BIG_MB=$(du -m "$BIG" | cut -f1)
 
 formula_of() {  # k -> "y ~ x1 + ... + xk"
@@ -276,7 +282,7 @@ REPORT=$(cat <<EOF
 Written by \`bench/run.sh$([[ $QUICK -eq 1 ]] && echo " --quick")\` on $(date -u '+%Y-%m-%d %H:%M UTC'). A benchmark, not a test: not run by CI.
 How to read this: bench/README.md.
 
-Data: \`bench/make_data.py --rows $ROWS --covariates $COVS --seed $SEED\` ($BIG_MB MB CSV; generation ${gen_s} s, not timed below);
+Data: \`bench/make_data.py --rows $ROWS --covariates $COVS --seed $SEED\` ($BIG_MB MB CSV; ${GEN_NOTE}, not timed below);
 bootstrap data \`--rows $BOOT_ROWS --covariates $BOOT_COVS --seed $SEED\`. Every run reads the same file, from the page cache.
 Wall time and peak memory (maximum resident set size) by \`/usr/bin/time -f "%e %M"\`, including process start,
 CSV read, fit and output. Ratio = other tool's wall time / sovcost's wall time on the same task (> 1: sovcost is faster).
