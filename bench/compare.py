@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Coefficient agreement for bench/run.sh (a benchmark helper; not run by CI).
+"""Coefficient agreement for bench/run.sh (part of the benchmark; not run by CI).
 
     python3 bench/compare.py A B [--bootstrap-se]
 
