@@ -92,7 +92,7 @@ pub const AUTO_MIN_EVENTS_PER_PARAMETER: f64 = 10.0;
 /// Designs with more rows than this are checked for separation only when the
 /// ML fit does not converge or drives fitted probabilities to 0 or 1 (the LP
 /// has one constraint per row).
-pub const SEPARATION_CHECK_MAX_ROWS: usize = 200_000;
+pub const SEPARATION_CHECK_MAX_ROWS: usize = 50_000;
 
 /// The rule of `--method auto`: Firth when the data are separated, or when
 /// there are fewer than 10 events per parameter (events = the rarer outcome;
