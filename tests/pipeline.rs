@@ -122,47 +122,40 @@ fn args(root: &Path, names: &[&str]) -> RunArgs {
     }
 }
 
-/// Counter-data: a strongly socialized state that joins exactly the costly
-/// instruments (the upper half of the cost index), rejects soft law, and
-/// avoids only the least intrusive provisions; and a seed table in which
-/// Jiang's articles are mostly non-instrumental.
-fn make_counter_data(data_dir: &Path) {
-    let mut data = Dataset::read(data_dir).unwrap();
-    let records = treaty_records(&data, &PanelOptions::default());
+/// Replaces every PRC action by one synthetic, verified action per instrument:
+/// `choose(record, median cost)` gives the action, or `None` for no action.
+fn rewrite_prc_actions(
+    data: &mut Dataset,
+    summary: &str,
+    choose: impl Fn(&sovcost::panel::TreatyRecord, f64) -> Option<&'static str>,
+) {
+    let records = treaty_records(data, &PanelOptions::default());
     let mut costs: Vec<f64> = records.iter().map(|r| r.sovereignty_cost).collect();
     costs.sort_by(|a, b| a.total_cmp(b));
     let median = costs[costs.len() / 2];
     let source = data.sources.rows[0]["source_id"].clone();
     data.actions.rows.retain(|r| r["actor"] != "PRC");
     for r in &records {
-        let soft = r.soft_law == 1;
-        let join = !soft && r.sovereignty_cost >= median;
-        let action = if soft {
-            "vote_no"
-        } else if join {
-            "accession"
-        } else {
+        let Some(action) = choose(r, median) else {
             continue;
         };
         let year: i32 = r.adopted[..4].parse::<i32>().unwrap().max(1972) + 1;
+        let date = if r.soft_law == 1 {
+            r.adopted.clone()
+        } else {
+            format!("{year}-06-01")
+        };
         let mut row = Row::new();
         for (k, v) in [
-            ("action_id", format!("{}-x", r.treaty_id)),
+            ("action_id", format!("{}-synthetic", r.treaty_id)),
             ("treaty_id", r.treaty_id.clone()),
             ("state", "CHN".into()),
             ("actor", "PRC".into()),
-            ("action", action.into()),
-            (
-                "date",
-                if soft {
-                    r.adopted.clone()
-                } else {
-                    format!("{year}-06-01")
-                },
-            ),
+            ("action", action.to_string()),
+            ("date", date),
             ("date_precision", "day".into()),
             ("article", String::new()),
-            ("summary", "counter-data".into()),
+            ("summary", summary.to_string()),
             ("source_ids", source.clone()),
             ("verified", "yes".into()),
             ("note", String::new()),
@@ -171,6 +164,28 @@ fn make_counter_data(data_dir: &Path) {
         }
         data.actions.rows.push(row);
     }
+    std::fs::write(
+        &data.actions.file,
+        csv_text(&data.actions.header, &data.actions.rows),
+    )
+    .unwrap();
+}
+
+/// Counter-data: a strongly socialized state that joins exactly the costly
+/// instruments (the upper half of the cost index), rejects soft law, and
+/// avoids only the least intrusive provisions; and a seed table in which
+/// Jiang's articles are mostly non-instrumental.
+fn make_counter_data(data_dir: &Path) {
+    let mut data = Dataset::read(data_dir).unwrap();
+    rewrite_prc_actions(&mut data, "counter-data", |r, median| {
+        if r.soft_law == 1 {
+            Some("vote_no")
+        } else if r.sovereignty_cost >= median {
+            Some("accession")
+        } else {
+            None
+        }
+    });
     // Avoid only low-level mechanisms: avoidance falls with intrusiveness.
     for p in data.provisions.rows.iter_mut() {
         if matches!(p["acceptance_mode"].as_str(), "opt_out" | "opt_in") {
@@ -240,56 +255,15 @@ fn the_same_code_supports_the_claims_on_supporting_data() {
     // soft law, avoids the intrusive provisions. The verdicts are "supported".
     let (root, data_dir) = copy_inputs("supporting");
     let mut data = Dataset::read(&data_dir).unwrap();
-    let records = treaty_records(&data, &PanelOptions::default());
-    let mut costs: Vec<f64> = records.iter().map(|r| r.sovereignty_cost).collect();
-    costs.sort_by(|a, b| a.total_cmp(b));
-    let median = costs[costs.len() / 2];
-    let source = data.sources.rows[0]["source_id"].clone();
-    data.actions.rows.retain(|r| r["actor"] != "PRC");
-    for r in &records {
-        let soft = r.soft_law == 1;
-        if !soft && r.sovereignty_cost >= median {
-            continue;
+    rewrite_prc_actions(&mut data, "supporting data", |r, median| {
+        if r.soft_law == 1 {
+            Some("vote_yes")
+        } else if r.sovereignty_cost < median {
+            Some("accession")
+        } else {
+            None
         }
-        let mut row = Row::new();
-        let year: i32 = r.adopted[..4].parse::<i32>().unwrap().max(1972) + 1;
-        for (k, v) in [
-            ("action_id", format!("{}-s", r.treaty_id)),
-            ("treaty_id", r.treaty_id.clone()),
-            ("state", "CHN".into()),
-            ("actor", "PRC".into()),
-            (
-                "action",
-                if soft {
-                    "vote_yes".into()
-                } else {
-                    "accession".to_string()
-                },
-            ),
-            (
-                "date",
-                if soft {
-                    r.adopted.clone()
-                } else {
-                    format!("{year}-06-01")
-                },
-            ),
-            ("date_precision", "day".into()),
-            ("article", String::new()),
-            ("summary", "supporting data".into()),
-            ("source_ids", source.clone()),
-            ("verified", "yes".into()),
-            ("note", String::new()),
-        ] {
-            row.insert(k.to_string(), v);
-        }
-        data.actions.rows.push(row);
-    }
-    std::fs::write(
-        &data.actions.file,
-        csv_text(&data.actions.header, &data.actions.rows),
-    )
-    .unwrap();
+    });
     let results =
         run_analyses(&args(&root, &["h1_cost_gradient", "h2_soft_law_benchmark"])).unwrap();
     for a in &results.analyses {
