@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::models::inference::VcovType;
 use crate::models::{self, CiMethod, FitSpec, Method};
-use crate::panel::Table;
 use crate::report::summary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,8 +100,7 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     }
     // Parse the formula before reading the data, so a typo is reported first.
     crate::formula::parse(&spec.formula)?;
-    let table = Table::read_csv(&args.data)?;
-    let result = models::fit_table(&table, &spec)?;
+    let result = models::fit_csv(&args.data, &spec)?;
     let text = match format {
         Format::Text => summary::render(&result),
         Format::Json => to_json(&result)?,

@@ -39,6 +39,18 @@ impl Variable {
     }
 }
 
+/// Where a variable's values live, per used row. A numeric variable that
+/// enters the model as a main effect is its own design column, so its values
+/// are not stored twice.
+#[derive(Debug, Clone)]
+pub enum VariableData {
+    /// The values are design column `j`.
+    InColumn(usize),
+    Numbers(Vec<f64>),
+    /// Level indices.
+    Levels(Vec<u32>),
+}
+
 #[derive(Debug, Clone)]
 pub struct Column {
     pub name: String,
@@ -57,8 +69,8 @@ pub struct Design {
     pub y: Vec<f64>,
     pub columns: Vec<Column>,
     pub variables: Vec<Variable>,
-    /// Per used row, the value of each variable.
-    pub values: Vec<Vec<Value>>,
+    /// The value of each variable in each used row (see [`Design::value`]).
+    pub data: Vec<VariableData>,
     /// 1-based data rows of the table that were used.
     pub rows_used: Vec<usize>,
     pub n_dropped: usize,
@@ -75,6 +87,20 @@ impl Design {
 
     pub fn row(&self, i: usize) -> &[f64] {
         &self.x[i * self.p..(i + 1) * self.p]
+    }
+
+    /// The value of variable `k` in used row `i`.
+    pub fn value(&self, i: usize, k: usize) -> Value {
+        match &self.data[k] {
+            VariableData::InColumn(j) => Value::Number(self.x[i * self.p + j]),
+            VariableData::Numbers(v) => Value::Number(v[i]),
+            VariableData::Levels(v) => Value::Level(v[i] as usize),
+        }
+    }
+
+    /// The values of every variable in used row `i`.
+    pub fn values(&self, i: usize) -> Vec<Value> {
+        (0..self.data.len()).map(|k| self.value(i, k)).collect()
     }
 
     /// The design row for given variable values.
@@ -119,6 +145,17 @@ impl Design {
             let row = self.row(i);
             x.extend(keep.iter().map(|&j| row[j]));
         }
+        let data = self
+            .data
+            .iter()
+            .map(|d| match d {
+                VariableData::InColumn(j) => match keep.iter().position(|k| k == j) {
+                    Some(new_j) => VariableData::InColumn(new_j),
+                    None => VariableData::Numbers(self.column(*j)),
+                },
+                other => other.clone(),
+            })
+            .collect();
         Design {
             n: self.n,
             p: keep.len(),
@@ -126,7 +163,7 @@ impl Design {
             y: self.y.clone(),
             columns: keep.iter().map(|&j| self.columns[j].clone()).collect(),
             variables: self.variables.clone(),
-            values: self.values.clone(),
+            data,
             rows_used: self.rows_used.clone(),
             n_dropped: self.n_dropped,
             term_labels: self.term_labels.clone(),
@@ -184,6 +221,25 @@ pub struct Extra {
     pub labels: Vec<String>,
 }
 
+/// The columns a design reads: (read as numbers, read as labels).
+pub fn needed_columns(formula: &Formula, extra: &Extra) -> (Vec<String>, Vec<String>) {
+    let mut numeric = vec![formula.response.clone()];
+    let mut text = extra.labels.clone();
+    for t in &formula.terms {
+        for f in &t.factors {
+            match f {
+                Factor::Numeric(n) => numeric.push(n.clone()),
+                Factor::Categorical { name, .. } => text.push(name.clone()),
+            }
+        }
+    }
+    numeric.sort();
+    numeric.dedup();
+    text.sort();
+    text.dedup();
+    (numeric, text)
+}
+
 /// Builds the design. Returns it with the extra label columns, restricted to
 /// the rows used.
 pub fn build(
@@ -199,9 +255,9 @@ pub fn build(
             "the table has a header but no data rows",
         ));
     }
-    // Read each variable once.
-    enum Raw {
-        Numeric(Vec<Option<f64>>),
+    // Read each variable once. Numbers carry NaN for a missing cell.
+    enum Raw<'t> {
+        Numeric(std::borrow::Cow<'t, [f64]>),
         Text(Vec<Option<String>>),
     }
     let mut kinds: BTreeMap<String, Option<Option<String>>> = BTreeMap::new();
@@ -218,11 +274,11 @@ pub fn build(
         }
     }
     let var_names: Vec<String> = formula.variables()[1..].to_vec();
-    let response = table.numeric(&formula.response)?;
+    let response = table.numbers(&formula.response)?;
     let mut raws: Vec<Raw> = Vec::new();
     for name in &var_names {
         let raw = match kinds[name] {
-            None => Raw::Numeric(table.numeric(name)?),
+            None => Raw::Numeric(table.numbers(name)?),
             Some(_) => Raw::Text(table.text(name)?),
         };
         raws.push(raw);
@@ -232,16 +288,15 @@ pub fn build(
         extras.push(table.text(name)?);
     }
     // Listwise deletion.
-    let complete: Vec<usize> = (0..n_rows)
-        .filter(|&i| {
-            response[i].is_some()
-                && raws.iter().all(|r| match r {
-                    Raw::Numeric(v) => v[i].is_some(),
-                    Raw::Text(v) => v[i].is_some(),
-                })
-                && extras.iter().all(|e| e[i].is_some())
-        })
-        .collect();
+    let is_complete = |i: usize| {
+        !response[i].is_nan()
+            && raws.iter().all(|r| match r {
+                Raw::Numeric(v) => !v[i].is_nan(),
+                Raw::Text(v) => v[i].is_some(),
+            })
+            && extras.iter().all(|e| e[i].is_some())
+    };
+    let complete: Vec<usize> = (0..n_rows).filter(|&i| is_complete(i)).collect();
     let n = complete.len();
     let n_dropped = n_rows - n;
     if n == 0 {
@@ -253,7 +308,7 @@ pub fn build(
     // Outcome: 0/1.
     let mut y = Vec::with_capacity(n);
     for &i in &complete {
-        let v = response[i].unwrap_or(f64::NAN);
+        let v = response[i];
         if v != 0.0 && v != 1.0 {
             return Err(Error::input(
                 loc().row(i + 1).column(&formula.response),
@@ -262,6 +317,7 @@ pub fn build(
         }
         y.push(v);
     }
+    drop(response);
     // Variables and their levels.
     let mut variables = Vec::new();
     for (k, name) in var_names.iter().enumerate() {
@@ -299,25 +355,26 @@ pub fn build(
             }
         }
     }
-    let values: Vec<Vec<Value>> = complete
+    // Level indices of the categorical variables, per used row.
+    let level_index: Vec<Option<Vec<u32>>> = raws
         .iter()
-        .map(|&i| {
-            raws.iter()
-                .enumerate()
-                .map(|(k, r)| match r {
-                    Raw::Numeric(v) => Value::Number(v[i].unwrap_or(0.0)),
-                    Raw::Text(v) => {
-                        let label = v[i].as_deref().unwrap_or("");
-                        Value::Level(
-                            variables[k]
-                                .levels
-                                .iter()
-                                .position(|l| l == label)
-                                .unwrap_or(0),
-                        )
-                    }
-                })
-                .collect()
+        .enumerate()
+        .map(|(k, r)| match r {
+            Raw::Numeric(_) => None,
+            Raw::Text(v) => {
+                let index: BTreeMap<&str, u32> = variables[k]
+                    .levels
+                    .iter()
+                    .enumerate()
+                    .map(|(l, label)| (label.as_str(), l as u32))
+                    .collect();
+                Some(
+                    complete
+                        .iter()
+                        .map(|&i| index[v[i].as_deref().unwrap_or("")])
+                        .collect(),
+                )
+            }
         })
         .collect();
     // Columns, with R's rule for coding a categorical variable inside a term:
@@ -382,12 +439,73 @@ pub fn build(
         }
     }
     let p = columns.len();
-    let mut x = Vec::with_capacity(n * p);
-    for row in &values {
-        for c in &columns {
-            x.push(column_value(&c.parts, row));
+    let mut x = vec![0.0; n * p];
+    // Rows are filled in parallel chunks (each row depends only on its own
+    // values); a column that is one numeric variable is copied directly.
+    let direct: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| match c.parts.as_slice() {
+            [Part::Number(k)] => Some(*k),
+            _ => None,
+        })
+        .collect();
+    let simple = direct
+        .iter()
+        .zip(&columns)
+        .all(|(d, c)| d.is_some() || c.parts.is_empty());
+    let fill = |first: usize, out: &mut [f64]| {
+        let mut row_values = vec![Value::Number(0.0); var_names.len()];
+        for (r, row) in out.chunks_mut(p).enumerate() {
+            let u = first + r;
+            let i = complete[u];
+            if simple {
+                for (slot, d) in row.iter_mut().zip(&direct) {
+                    *slot = match d {
+                        Some(k) => match &raws[*k] {
+                            Raw::Numeric(v) => v[i],
+                            Raw::Text(_) => unreachable!("direct columns are numeric"),
+                        },
+                        None => 1.0,
+                    };
+                }
+                continue;
+            }
+            for (k, raw) in raws.iter().enumerate() {
+                row_values[k] = match raw {
+                    Raw::Numeric(v) => Value::Number(v[i]),
+                    Raw::Text(_) => {
+                        Value::Level(level_index[k].as_ref().map(|l| l[u] as usize).unwrap_or(0))
+                    }
+                };
+            }
+            for (slot, c) in row.iter_mut().zip(&columns) {
+                *slot = column_value(&c.parts, &row_values);
+            }
         }
+    };
+    const CHUNK_ROWS: usize = 8192;
+    if p > 0 {
+        use rayon::prelude::*;
+        x.par_chunks_mut(CHUNK_ROWS * p)
+            .enumerate()
+            .for_each(|(c, out)| fill(c * CHUNK_ROWS, out));
     }
+    let data: Vec<VariableData> = raws
+        .iter()
+        .zip(level_index)
+        .enumerate()
+        .map(|(k, (r, levels))| match (r, levels) {
+            (_, Some(levels)) => VariableData::Levels(levels),
+            (Raw::Numeric(v), None) => {
+                match columns.iter().position(|c| c.parts == [Part::Number(k)]) {
+                    Some(j) => VariableData::InColumn(j),
+                    None => VariableData::Numbers(complete.iter().map(|&i| v[i]).collect()),
+                }
+            }
+            (Raw::Text(_), None) => unreachable!("text variables have levels"),
+        })
+        .collect();
+    drop(raws);
     let design = Design {
         n,
         p,
@@ -395,7 +513,7 @@ pub fn build(
         y,
         columns,
         variables,
-        values,
+        data,
         rows_used: complete.iter().map(|i| i + 1).collect(),
         n_dropped,
         term_labels: formula.terms.iter().map(|t| t.label()).collect(),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod formula;
 pub mod io;
 pub mod models;
+pub mod numeric_csv;
 pub mod panel;
 pub mod report;
 pub mod results;

@@ -21,6 +21,8 @@ pub fn is_missing_marker(cell: &str) -> bool {
 pub struct Table {
     path: PathBuf,
     frame: DataFrame,
+    /// Columns read by the fast numeric reader (the frame is then empty).
+    numbers: Vec<(String, Vec<f64>)>,
 }
 
 impl Table {
@@ -46,6 +48,7 @@ impl Table {
         let table = Table {
             path: path.to_path_buf(),
             frame,
+            numbers: Vec::new(),
         };
         let mut seen = std::collections::BTreeSet::new();
         for name in table.column_names() {
@@ -62,15 +65,111 @@ impl Table {
         Ok(table)
     }
 
+    /// Reads only the columns a model needs: `numeric` ones parsed as numbers
+    /// by polars' multi-threaded CSV parser (the fast path for large files),
+    /// `text` ones as text. Anything the fast path cannot take as it is (a
+    /// missing column, a cell that is not a plain number, a header problem)
+    /// sends the file through [`Table::read_csv`], whose column-by-column
+    /// conversion reports the file, row and column of the problem, or accepts
+    /// what the fast path refused (`TRUE`/`FALSE`, padded cells).
+    pub fn read_csv_columns(path: &Path, numeric: &[String], text: &[String]) -> Result<Table> {
+        if text.is_empty() {
+            if let Some(columns) = crate::numeric_csv::read(path, numeric) {
+                return Ok(Table {
+                    path: path.to_path_buf(),
+                    frame: DataFrame::empty(),
+                    numbers: numeric.iter().cloned().zip(columns).collect(),
+                });
+            }
+        }
+        match Self::read_typed(path, numeric, text) {
+            Some(table) => Ok(table),
+            None => Table::read_csv(path),
+        }
+    }
+
+    fn read_typed(path: &Path, numeric: &[String], text: &[String]) -> Option<Table> {
+        let header = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_n_rows(Some(0))
+            .with_raise_if_empty(true)
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|reader| reader.finish())
+            .ok()?;
+        let names: Vec<String> = header
+            .get_column_names()
+            .into_iter()
+            .map(|s| s.to_string())
+            .collect();
+        let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+        if distinct.len() != names.len() || names.iter().any(|n| n.trim().is_empty()) {
+            return None;
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        for n in numeric.iter().chain(text) {
+            if !names.contains(n) {
+                return None;
+            }
+            if !wanted.contains(n) {
+                wanted.push(n.clone());
+            }
+        }
+        // A column wanted both as numbers and as labels is read as text.
+        let typed: Vec<&String> = numeric.iter().filter(|n| !text.contains(n)).collect();
+        let mut schema = Schema::default();
+        for n in &typed {
+            schema.with_column(n.as_str().into(), DataType::Float64);
+        }
+        let columns: Arc<[PlSmallStr]> = wanted.iter().map(|n| n.as_str().into()).collect();
+        let frame = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_columns(Some(columns))
+            .with_schema_overwrite(Some(Arc::new(schema)))
+            .with_parse_options(
+                CsvParseOptions::default()
+                    .with_null_values(Some(NullValues::AllColumnsSingle("NA".into()))),
+            )
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|reader| reader.finish())
+            .ok()?;
+        // Infinite and NaN cells are refused by the text path with their row.
+        for n in &typed {
+            let ca = frame.column(n.as_str()).ok()?.f64().ok()?;
+            if ca.iter().any(|v| v.is_some_and(|x| !x.is_finite())) {
+                return None;
+            }
+        }
+        Some(Table {
+            path: path.to_path_buf(),
+            frame,
+            numbers: Vec::new(),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     pub fn n_rows(&self) -> usize {
-        self.frame.height()
+        match self.numbers.first() {
+            Some((_, v)) => v.len(),
+            None => self.frame.height(),
+        }
+    }
+
+    fn stored_numbers(&self, name: &str) -> Option<&[f64]> {
+        self.numbers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
     }
 
     pub fn column_names(&self) -> Vec<String> {
+        if !self.numbers.is_empty() {
+            return self.numbers.iter().map(|(n, _)| n.clone()).collect();
+        }
         self.frame
             .get_column_names()
             .into_iter()
@@ -79,7 +178,7 @@ impl Table {
     }
 
     pub fn has_column(&self, name: &str) -> bool {
-        self.frame.column(name).is_ok()
+        self.frame.column(name).is_ok() || self.stored_numbers(name).is_some()
     }
 
     fn location(&self) -> Location {
@@ -119,10 +218,43 @@ impl Table {
             .collect())
     }
 
+    /// The column as numbers with `NaN` for a missing cell (data values are
+    /// always finite, so `NaN` is unambiguous); borrowed from the frame when
+    /// it was read as numbers and has no missing cell. Errors as
+    /// [`Table::numeric`].
+    pub fn numbers(&self, name: &str) -> Result<std::borrow::Cow<'_, [f64]>> {
+        use std::borrow::Cow;
+        if let Some(v) = self.stored_numbers(name) {
+            return Ok(Cow::Borrowed(v));
+        }
+        if let Ok(column) = self.frame.column(name) {
+            if let Ok(ca) = column.f64() {
+                if let Ok(slice) = ca.cont_slice() {
+                    return Ok(Cow::Borrowed(slice));
+                }
+                return Ok(Cow::Owned(
+                    ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+                ));
+            }
+        }
+        Ok(Cow::Owned(
+            self.numeric(name)?
+                .into_iter()
+                .map(|v| v.unwrap_or(f64::NAN))
+                .collect(),
+        ))
+    }
+
     /// The column as numbers; `None` marks a missing cell. `TRUE`/`FALSE` read
     /// as 1/0 (as R reads a logical column). Any other non-numeric cell is an
     /// error naming its row and column.
     pub fn numeric(&self, name: &str) -> Result<Vec<Option<f64>>> {
+        if let Some(v) = self.stored_numbers(name) {
+            return Ok(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect());
+        }
+        if let Some(ca) = self.frame.column(name).ok().and_then(|c| c.f64().ok()) {
+            return Ok(ca.iter().collect());
+        }
         let column = self.strings(name)?;
         let mut out = Vec::with_capacity(column.len());
         for (i, cell) in column.iter().enumerate() {
@@ -174,6 +306,7 @@ impl Table {
         Ok(Table {
             path: PathBuf::from(label),
             frame,
+            numbers: Vec::new(),
         })
     }
 }

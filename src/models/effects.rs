@@ -35,10 +35,8 @@ pub fn profile_values(design: &Design, spec: &str) -> Result<Vec<Value>> {
             if v.is_categorical() {
                 Value::Level(v.reference)
             } else {
-                let mean = design
-                    .values
-                    .iter()
-                    .map(|row| match row[k] {
+                let mean = (0..design.n)
+                    .map(|i| match design.value(i, k) {
                         Value::Number(x) => x,
                         Value::Level(_) => 0.0,
                     })
@@ -161,9 +159,10 @@ pub fn average_marginal_effects(
         if !var.is_categorical() {
             let mut est = 0.0;
             let mut grad = vec![0.0; p];
-            for (i, vals) in design.values.iter().enumerate() {
+            for i in 0..design.n {
+                let vals = design.values(i);
                 let x = design.row(i);
-                let g = design.derivative_row(vals, k);
+                let g = design.derivative_row(&vals, k);
                 let mu = logistic(dot(x));
                 let d1 = mu * (1.0 - mu);
                 let d2 = d1 * (1.0 - 2.0 * mu);
@@ -183,7 +182,8 @@ pub fn average_marginal_effects(
                 }
                 let mut est = 0.0;
                 let mut grad = vec![0.0; p];
-                for vals in &design.values {
+                for i in 0..design.n {
+                    let vals = design.values(i);
                     let mut at_level = vals.clone();
                     at_level[k] = Value::Level(l);
                     let mut at_ref = vals.clone();

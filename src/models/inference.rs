@@ -119,9 +119,8 @@ pub fn sandwich_covariance(
     clusters: Option<&[usize]>,
 ) -> Result<Vec<f64>> {
     let (n, p) = (prob.n, prob.p);
-    let e2: Vec<f64> = scores.iter().map(|e| e * e).collect();
     let meat_hc = |adj: &dyn Fn(usize) -> f64| -> Vec<f64> {
-        let w: Vec<f64> = (0..n).map(|i| e2[i] * adj(i)).collect();
+        let w: Vec<f64> = (0..n).map(|i| scores[i] * scores[i] * adj(i)).collect();
         linalg::weighted_crossprod(prob.x, n, p, &w)
     };
     let need_hat = || -> Result<&[f64]> {
@@ -189,7 +188,8 @@ pub fn ml_covariance(
     let w: Vec<f64> = (0..prob.n)
         .map(|i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]))
         .collect();
-    let bread = linalg::inverse_crossprod_qr(prob.x, prob.n, prob.p, &w).ok_or_else(|| {
+    let bread = linalg::inverse_crossprod(prob.x, prob.n, prob.p, &w, Some(&fit.information))
+        .ok_or_else(|| {
         Error::usage(
             "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
         )

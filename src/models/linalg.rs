@@ -86,33 +86,188 @@ fn symmetrize(a: &mut [f64], p: usize) {
     }
 }
 
-/// `X' diag(w) X` over all rows.
-pub fn weighted_crossprod(x: &[f64], n: usize, p: usize, w: &[f64]) -> Vec<f64> {
-    let block = |start: usize, end: usize| -> Vec<f64> {
-        let mut acc = vec![0.0; p * p];
-        for i in start..end {
-            let wi = w[i];
-            if wi == 0.0 {
-                continue;
-            }
-            let row = &x[i * p..(i + 1) * p];
-            for a in 0..p {
-                let wa = wi * row[a];
-                let acc_row = &mut acc[a * p..(a + 1) * p];
-                for b in a..p {
-                    acc_row[b] += wa * row[b];
-                }
-            }
-        }
-        acc
-    };
-    let mut total = blocked_sum(n, p * p, block);
+/// Rows per sub-block: the weighted copy of a sub-block stays in cache.
+const SUB_ROWS: usize = 256;
+
+/// Adds `X_s' [diag(w_s) X_s | r_s]` for the rows `s` of a sub-block to
+/// `acc` (p x (p + 1), column-major: the cross-product, then `X_s' r_s`),
+/// with faer's matrix product. `scaled` is scratch of at least
+/// `rows * (p + 1)`.
+fn add_sub_block(
+    x: &[f64],
+    p: usize,
+    w: &[f64],
+    r: &[f64],
+    scaled: &mut [f64],
+    acc: &mut Mat<f64>,
+) {
+    let rows = w.len();
+    let scaled = &mut scaled[..rows * (p + 1)];
     for a in 0..p {
-        for b in 0..a {
-            total[a * p + b] = total[b * p + a];
+        let col = &mut scaled[a * rows..(a + 1) * rows];
+        for i in 0..rows {
+            col[i] = w[i] * x[i * p + a];
         }
     }
-    total
+    scaled[p * rows..].copy_from_slice(r);
+    // X_s' is p x rows with unit row stride: column-major with stride p.
+    let lhs = MatRef::from_column_major_slice_with_stride(x, p, rows, p);
+    let rhs = MatRef::from_column_major_slice(scaled, rows, p + 1);
+    faer::linalg::matmul::matmul(
+        acc.as_mut(),
+        faer::Accum::Add,
+        lhs,
+        rhs,
+        1.0,
+        faer::Par::Seq,
+    );
+    clear_upper_vector_state();
+}
+
+/// faer's kernels use 256-bit AVX registers; the scalar code that follows
+/// them (and libm's `exp` and `log`) uses the 128-bit encodings. On some CPUs
+/// that mix costs a penalty on every later instruction until the upper
+/// halves are cleared, which made each pass several times slower.
+#[inline]
+fn clear_upper_vector_state() {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX (checked above); vzeroupper only
+        // clears the upper halves of the vector registers, which hold no
+        // live values between these calls.
+        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    }
+}
+
+/// What one pass over the rows accumulates.
+#[derive(Debug, Clone)]
+pub struct Pass {
+    /// `X' W X` (p x p, row-major).
+    pub cross: Vec<f64>,
+    /// `X' r`.
+    pub xr: Vec<f64>,
+    /// Sum over rows of the per-row scalar.
+    pub total: f64,
+}
+
+/// One pass over the rows at coefficients `beta`: for row i with linear
+/// predictor `eta_i = x_i' beta + offset_i`, `row(i, eta_i)` returns
+/// `(w_i, r_i, s_i)`; the pass returns `X' W X`, `X' r` and `sum s_i`,
+/// without storing any per-row vector. Blocks of rows run in parallel and
+/// are summed in a fixed order, so the result does not depend on the number
+/// of threads.
+pub fn weighted_pass<F>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    beta: &[f64],
+    offset: Option<&[f64]>,
+    row: F,
+) -> Pass
+where
+    F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
+{
+    sequential();
+    let len = p * (p + 1);
+    let block = |start: usize, end: usize| -> Vec<f64> {
+        let mut acc = Mat::<f64>::zeros(p, p + 1);
+        let mut scaled = vec![0.0; SUB_ROWS * (p + 1)];
+        let mut w = vec![0.0; SUB_ROWS];
+        let mut r = vec![0.0; SUB_ROWS];
+        let mut total = 0.0;
+        let mut s0 = start;
+        while s0 < end {
+            let s1 = (s0 + SUB_ROWS).min(end);
+            let m = s1 - s0;
+            let xs = &x[s0 * p..s1 * p];
+            for k in 0..m {
+                let i = s0 + k;
+                let xi = &xs[k * p..(k + 1) * p];
+                let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
+                for (a, b) in xi.iter().zip(beta) {
+                    eta += a * b;
+                }
+                let (wi, ri, si) = row(i, eta);
+                w[k] = wi;
+                r[k] = ri;
+                total += si;
+            }
+            add_sub_block(xs, p, &w[..m], &r[..m], &mut scaled, &mut acc);
+            s0 = s1;
+        }
+        let mut out = Vec::with_capacity(len + 1);
+        for a in 0..p {
+            for b in 0..=p {
+                out.push(acc[(a, b)]);
+            }
+        }
+        out.push(total);
+        out
+    };
+    let sums = blocked_sum(n, len + 1, block);
+    let mut cross = vec![0.0; p * p];
+    let mut xr = vec![0.0; p];
+    for a in 0..p {
+        for b in 0..p {
+            cross[a * p + b] = sums[a * (p + 1) + b];
+        }
+        xr[a] = sums[a * (p + 1) + p];
+    }
+    symmetrize(&mut cross, p);
+    Pass {
+        cross,
+        xr,
+        total: sums[len],
+    }
+}
+
+/// `X' diag(w) X` over all rows.
+pub fn weighted_crossprod(x: &[f64], n: usize, p: usize, w: &[f64]) -> Vec<f64> {
+    let zeros = vec![0.0; p];
+    weighted_pass(x, n, p, &zeros, None, |i, _| (w[i], 0.0, 0.0)).cross
+}
+
+/// The lower-triangular inverse of the Cholesky factor of an SPD matrix
+/// (row-major), with `log det`; `None` if the matrix is not numerically
+/// positive definite.
+pub fn cholesky_inverse_factor(a: &[f64], p: usize) -> Option<(Vec<f64>, f64)> {
+    let m = to_mat(a, p);
+    let llt = m.llt(Side::Lower).ok()?;
+    let l = llt.L();
+    let logdet = (0..p).map(|i| 2.0 * l[(i, i)].ln()).sum();
+    // Forward substitution, column by column of the identity.
+    let mut inv = vec![0.0; p * p];
+    for c in 0..p {
+        for r in c..p {
+            let mut s = if r == c { 1.0 } else { 0.0 };
+            for k in c..r {
+                s -= l[(r, k)] * inv[k * p + c];
+            }
+            inv[r * p + c] = s / l[(r, r)];
+        }
+    }
+    inv.iter().all(|v| v.is_finite()).then_some((inv, logdet))
+}
+
+/// `sum_i f(i)` over `0..n`, in blocks summed in a fixed order (in parallel
+/// for many rows).
+pub fn row_sum<F>(n: usize, f: F) -> f64
+where
+    F: Fn(usize) -> f64 + Sync,
+{
+    blocked_sum(n, 1, |start, end| vec![(start..end).map(&f).sum()])[0]
+}
+
+/// `out[i] = f(i)` (in parallel for many rows).
+pub fn row_map<F>(n: usize, f: F) -> Vec<f64>
+where
+    F: Fn(usize) -> f64 + Sync + Send,
+{
+    if n >= PARALLEL_MIN_ROWS {
+        (0..n).into_par_iter().map(f).collect()
+    } else {
+        (0..n).map(f).collect()
+    }
 }
 
 /// `X' v`.
@@ -176,35 +331,54 @@ pub fn tall_qr_r(x: &[f64], n: usize, p: usize) -> Vec<f64> {
     tall_qr_r_weighted(x, n, p, None)
 }
 
-/// The R factor of `diag(sqrt(w)) X` (TSQR, block by block).
+/// The upper-triangular R factor (k x p, k = min(rows, p)) of a QR
+/// decomposition of a column-major matrix.
+fn qr_r(m: Mat<f64>) -> Mat<f64> {
+    let p = m.ncols();
+    let qr = m.qr();
+    let thin = qr.thin_R();
+    let k = thin.nrows();
+    let r = Mat::from_fn(k, p, |i, j| if j >= i { thin[(i, j)] } else { 0.0 });
+    clear_upper_vector_state();
+    r
+}
+
+/// The R factor of `diag(sqrt(w)) X` (TSQR): the blocks of rows are
+/// factored in parallel, and their stacked R factors once more, in a fixed
+/// order, so the result does not depend on the number of threads.
 pub fn tall_qr_r_weighted(x: &[f64], n: usize, p: usize, w: Option<&[f64]>) -> Vec<f64> {
     sequential();
-    let mut r: Option<Mat<f64>> = None;
-    let mut start = 0;
-    while start < n {
-        let end = (start + BLOCK_ROWS).min(n);
-        let prev = r.as_ref().map(|m| m.nrows()).unwrap_or(0);
-        let rows = end - start + prev;
-        let stacked = Mat::from_fn(rows, p, |i, j| {
-            if i < prev {
-                r.as_ref().map(|m| m[(i, j)]).unwrap_or(0.0)
-            } else {
-                let row = start + i - prev;
-                let scale = w.map(|w| w[row].max(0.0).sqrt()).unwrap_or(1.0);
-                scale * x[row * p + j]
+    let n_blocks = n.div_ceil(BLOCK_ROWS).max(1);
+    let block_r = |b: usize| -> Mat<f64> {
+        let start = b * BLOCK_ROWS;
+        let end = ((b + 1) * BLOCK_ROWS).min(n);
+        qr_r(Mat::from_fn(end - start, p, |i, j| {
+            let row = start + i;
+            let scale = w.map(|w| w[row].max(0.0).sqrt()).unwrap_or(1.0);
+            scale * x[row * p + j]
+        }))
+    };
+    let parts: Vec<Mat<f64>> = if n >= PARALLEL_MIN_ROWS {
+        (0..n_blocks).into_par_iter().map(block_r).collect()
+    } else {
+        (0..n_blocks).map(block_r).collect()
+    };
+    let r = if parts.len() == 1 {
+        parts.into_iter().next().expect("one block")
+    } else {
+        let rows: usize = parts.iter().map(|m| m.nrows()).sum();
+        let mut stacked = Mat::<f64>::zeros(rows, p);
+        let mut at = 0;
+        for m in &parts {
+            for i in 0..m.nrows() {
+                for j in 0..p {
+                    stacked[(at + i, j)] = m[(i, j)];
+                }
             }
-        });
-        let qr = stacked.qr();
-        let thin = qr.thin_R();
-        let k = thin.nrows();
-        r = Some(Mat::from_fn(
-            k,
-            p,
-            |i, j| if j >= i { thin[(i, j)] } else { 0.0 },
-        ));
-        start = end;
-    }
-    let r = r.unwrap_or_else(|| Mat::zeros(p, p));
+            at += m.nrows();
+        }
+        qr_r(stacked)
+    };
     let mut out = vec![0.0; p * p];
     for i in 0..r.nrows().min(p) {
         for j in 0..p {
@@ -212,6 +386,70 @@ pub fn tall_qr_r_weighted(x: &[f64], n: usize, p: usize, w: Option<&[f64]>) -> V
         }
     }
     out
+}
+
+/// Designs with more rows than this get their covariance from the
+/// cross-product when it is well-conditioned (see [`inverse_crossprod`]).
+pub const LARGE_ROWS: usize = 200_000;
+
+/// Largest condition number (1-norm, after scaling to unit diagonal) at
+/// which the inverse of a cross-product is taken from its Cholesky factor.
+/// The relative error of that inverse is then about `p * 1e-16 * 1e6`, far
+/// below what any reported digit needs.
+const CHOLESKY_MAX_CONDITION: f64 = 1e6;
+
+/// The inverse of an SPD cross-product through its Cholesky factor, after
+/// scaling it to unit diagonal; `None` if it is not clearly well-conditioned.
+fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
+    let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
+    if d.iter().any(|v| v.is_nan() || *v <= 0.0) {
+        return None;
+    }
+    let scale: Vec<f64> = d.iter().map(|v| 1.0 / v.sqrt()).collect();
+    let scaled: Vec<f64> = (0..p * p)
+        .map(|k| a[k] * scale[k / p] * scale[k % p])
+        .collect();
+    let inv = spd_inverse(&scaled, p)?;
+    let norm1 = |m: &[f64]| -> f64 {
+        (0..p)
+            .map(|j| (0..p).map(|i| m[i * p + j].abs()).sum::<f64>())
+            .fold(0.0, f64::max)
+    };
+    if norm1(&scaled) * norm1(&inv) > CHOLESKY_MAX_CONDITION {
+        return None;
+    }
+    Some(
+        (0..p * p)
+            .map(|k| inv[k] * scale[k / p] * scale[k % p])
+            .collect(),
+    )
+}
+
+/// `(X' W X)^-1`: from the QR decomposition of `W^(1/2) X` as R computes it
+/// ([`inverse_crossprod_qr`]), except for large designs whose cross-product
+/// is well-conditioned, where the Cholesky inverse of the cross-product
+/// (`cross`, if already at hand) is as accurate and needs no second pass.
+pub fn inverse_crossprod(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    w: &[f64],
+    cross: Option<&[f64]>,
+) -> Option<Vec<f64>> {
+    if n > LARGE_ROWS {
+        let computed;
+        let a = match cross {
+            Some(c) => c,
+            None => {
+                computed = weighted_crossprod(x, n, p, w);
+                &computed
+            }
+        };
+        if let Some(v) = well_conditioned_inverse(a, p) {
+            return Some(v);
+        }
+    }
+    inverse_crossprod_qr(x, n, p, w)
 }
 
 /// `(X' W X)^-1` computed from the QR decomposition of `W^(1/2) X`, as R's
@@ -262,6 +500,9 @@ pub fn aliased_columns(x: &[f64], n: usize, p: usize) -> Vec<usize> {
     if p == 0 {
         return vec![];
     }
+    if n > LARGE_ROWS && clearly_full_rank(x, n, p) {
+        return vec![];
+    }
     // Columns of R have the same inner products as the columns of X.
     let r = tall_qr_r(x, n, p);
     let col = |j: usize| -> Vec<f64> { (0..p).map(|i| r[i * p + j]).collect() };
@@ -291,6 +532,39 @@ pub fn aliased_columns(x: &[f64], n: usize, p: usize) -> Vec<usize> {
         }
     }
     aliased
+}
+
+/// A screen for large designs: from one pass for `X'X`, the share of each
+/// column's squared norm left after projecting it on the columns before it
+/// (the Cholesky pivots over the diagonal). When every share is above 1e-8,
+/// far above the aliasing threshold (`ALIAS_TOLERANCE^2` = 1e-14) and the
+/// rounding error of the Cholesky factor (about `p * 1e-16`), no column is
+/// aliased; otherwise the exact QR check decides.
+fn clearly_full_rank(x: &[f64], n: usize, p: usize) -> bool {
+    let zeros = vec![0.0; p];
+    let g = weighted_pass(x, n, p, &zeros, None, |_, _| (1.0, 0.0, 0.0)).cross;
+    let mut l = vec![0.0; p * p];
+    for j in 0..p {
+        let gjj = g[j * p + j];
+        if gjj.is_nan() || gjj <= 0.0 {
+            return false;
+        }
+        for i in j..p {
+            let mut v = g[i * p + j];
+            for k in 0..j {
+                v -= l[i * p + k] * l[j * p + k];
+            }
+            if i == j {
+                if v.is_nan() || v <= 1e-8 * gjj {
+                    return false;
+                }
+                l[j * p + j] = v.sqrt();
+            } else {
+                l[i * p + j] = v / l[j * p + j];
+            }
+        }
+    }
+    true
 }
 
 /// Quadratic form `a' M b` for row-major M.

@@ -117,43 +117,55 @@ pub fn logistic(eta: f64) -> f64 {
 
 /// Binomial deviance of 0/1 outcomes: -2 * log-likelihood.
 pub fn deviance(prob: &Problem, eta: &[f64]) -> f64 {
-    let mut d = 0.0;
-    for i in 0..prob.n {
-        let w = prob.weight(i);
-        if w == 0.0 {
-            continue;
-        }
-        // -log P(y_i): log(1+exp(-eta)) if y = 1, log(1+exp(eta)) if y = 0.
-        let nll = if prob.y[i] == 1.0 {
-            softplus(-eta[i])
-        } else {
-            softplus(eta[i])
-        };
-        d += 2.0 * w * nll;
-    }
-    d
+    linalg::row_sum(prob.n, |i| row_terms(prob.y[i], prob.weight(i), eta[i]).2)
 }
 
-/// Information `X' W X` and score `X' (w (y - mu))` at `eta`.
-pub fn information_and_score(prob: &Problem, eta: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let mu: Vec<f64> = eta.iter().map(|&e| logistic(e)).collect();
-    let w: Vec<f64> = (0..prob.n)
-        .map(|i| prob.weight(i) * mu[i] * (1.0 - mu[i]))
-        .collect();
-    let r: Vec<f64> = (0..prob.n)
-        .map(|i| prob.weight(i) * (prob.y[i] - mu[i]))
-        .collect();
-    let info = linalg::weighted_crossprod(prob.x, prob.n, prob.p, &w);
-    let score = linalg::xt_vec(prob.x, prob.n, prob.p, &r);
-    (info, score, mu)
+/// Per-row terms of the logit at linear predictor `eta`: the IRLS weight
+/// `w mu (1 - mu)`, the score factor `w (y - mu)` and the deviance
+/// contribution `-2 w log P(y)`, from one `exp` and one `log1p`.
+#[inline]
+pub fn row_terms(y: f64, weight: f64, eta: f64) -> (f64, f64, f64) {
+    if weight == 0.0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let e = (-eta.abs()).exp();
+    let mu = if eta >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    };
+    // -log P(y) = softplus(-eta) if y = 1, softplus(eta) if y = 0, and
+    // softplus(t) = max(t, 0) + log(1 + exp(-|t|)).
+    let t = if y == 1.0 { -eta } else { eta };
+    // e <= 1, so ln(1 + e) is accurate to a rounding error of 1 (an absolute
+    // error of ~1e-16 per row, far below what the deviance needs) and much
+    // cheaper than log1p.
+    let nll = t.max(0.0) + (1.0 + e).ln();
+    (
+        weight * mu * (1.0 - mu),
+        weight * (y - mu),
+        2.0 * weight * nll,
+    )
+}
+
+/// Deviance, information `X' W X` and score `X' (w (y - mu))` at `beta`, in
+/// one pass over the rows.
+pub fn evaluate(prob: &Problem, beta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
+    if prob.p == 0 {
+        let eta = prob.linear_predictor(beta);
+        return (deviance(prob, &eta), vec![], vec![]);
+    }
+    let pass = linalg::weighted_pass(prob.x, prob.n, prob.p, beta, prob.offset, |i, eta| {
+        row_terms(prob.y[i], prob.weight(i), eta)
+    });
+    (pass.total, pass.cross, pass.xr)
 }
 
 /// Fits the logit by maximum likelihood.
 pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
     let p = prob.p;
     let mut beta: Vec<f64> = start.map(|s| s.to_vec()).unwrap_or_else(|| vec![0.0; p]);
-    let mut eta = prob.linear_predictor(&beta);
-    let mut dev = deviance(prob, &eta);
+    let (mut dev, mut info, mut score) = evaluate(prob, &beta);
     let mut history = vec![Iteration {
         iteration: 0,
         deviance: dev,
@@ -167,7 +179,6 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
     }
     while !converged && iterations < control.max_iterations {
         iterations += 1;
-        let (info, score, _) = information_and_score(prob, &eta);
         let step = match linalg::spd_solve(&info, p, &score) {
             Some(s) => s,
             None => {
@@ -177,17 +188,19 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
         };
         let mut factor = 1.0;
         let mut halvings = 0;
-        let (new_beta, new_eta, new_dev) = loop {
+        // Each candidate is evaluated in full (deviance, information and
+        // score), so an accepted step needs no further pass over the data.
+        let (new_beta, (new_dev, new_info, new_score)) = loop {
             let cand: Vec<f64> = beta
                 .iter()
                 .zip(&step)
                 .map(|(b, s)| b + factor * s)
                 .collect();
-            let cand_eta = prob.linear_predictor(&cand);
-            let cand_dev = deviance(prob, &cand_eta);
+            let evaluation = evaluate(prob, &cand);
+            let cand_dev = evaluation.0;
             let acceptable = cand_dev.is_finite() && cand_dev <= dev * (1.0 + 1e-12) + 1e-12;
             if acceptable || halvings >= control.max_halvings {
-                break (cand, cand_eta, cand_dev);
+                break (cand, evaluation);
             }
             factor *= 0.5;
             halvings += 1;
@@ -198,8 +211,9 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
             .zip(&beta)
             .all(|(b1, b0)| (b1 - b0).abs() <= 1e-8 * b1.abs().max(1.0));
         beta = new_beta;
-        eta = new_eta;
         dev = new_dev;
+        info = new_info;
+        score = new_score;
         history.push(Iteration {
             iteration: iterations,
             deviance: dev,
@@ -209,7 +223,8 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
             converged = true;
         }
     }
-    let (information, _, mu) = information_and_score(prob, &eta);
+    let eta = prob.linear_predictor(&beta);
+    let mu = linalg::row_map(prob.n, |i| logistic(eta[i]));
     Fit {
         beta,
         converged,
@@ -218,7 +233,7 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
         deviance: dev,
         eta,
         mu,
-        information,
+        information: info,
         singular,
     }
 }
@@ -229,6 +244,20 @@ pub fn null_deviance(prob: &Problem, intercept: bool) -> f64 {
     if !intercept {
         let eta = prob.offset.map(|o| o.to_vec()).unwrap_or(vec![0.0; prob.n]);
         return deviance(prob, &eta);
+    }
+    if prob.offset.is_none() {
+        // The intercept-only ML estimate is the log odds of the (weighted)
+        // mean outcome, so the fit needs no iterations.
+        let (mut sw, mut swy) = (0.0, 0.0);
+        for i in 0..prob.n {
+            sw += prob.weight(i);
+            swy += prob.weight(i) * prob.y[i];
+        }
+        let mean = swy / sw;
+        if mean > 0.0 && mean < 1.0 {
+            let eta = vec![(mean / (1.0 - mean)).ln(); prob.n];
+            return deviance(prob, &eta);
+        }
     }
     let ones = vec![1.0; prob.n];
     let null = Problem {

@@ -189,8 +189,16 @@ fn group_ids(labels: &[String]) -> Vec<usize> {
         .collect()
 }
 
-/// Fits a specification to a table.
-pub fn fit_table(table: &Table, spec: &FitSpec) -> Result<FitResult> {
+/// With the environment variable `SOVCOST_TIMINGS` set, prints the time
+/// since `since` for a stage of a fit to stderr (for benchmarks).
+pub fn stage(label: &str, since: std::time::Instant) {
+    if std::env::var_os("SOVCOST_TIMINGS").is_some() {
+        eprintln!("timing: {label}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
+/// The parsed formula and the label columns a specification reads.
+fn parse_spec(spec: &FitSpec) -> Result<(formula::Formula, Extra)> {
     if !(spec.level > 0.0 && spec.level < 1.0) {
         return Err(Error::usage(format!(
             "the confidence level must be between 0 and 1, got {}",
@@ -205,19 +213,50 @@ pub fn fit_table(table: &Table, spec: &FitSpec) -> Result<FitResult> {
     if let Some(col) = &spec.bootstrap_cluster {
         extra.labels.push(col.clone());
     }
+    Ok((formula, extra))
+}
+
+/// Fits a specification to a CSV file, reading only the columns the model
+/// uses and releasing the table before fitting (the design holds the data).
+pub fn fit_csv(path: &std::path::Path, spec: &FitSpec) -> Result<FitResult> {
+    let (formula, extra) = parse_spec(spec)?;
+    let (numeric, text) = design::needed_columns(&formula, &extra);
+    let t0 = std::time::Instant::now();
+    let table = Table::read_csv_columns(path, &numeric, &text)?;
+    stage("read the data", t0);
+    let label = table.path().display().to_string();
+    let (design, extras) = design::build(&table, &formula, &extra)?;
+    drop(table);
+    stage("built the design", t0);
+    fit_built(design, extras, spec, &label)
+}
+
+/// Fits a specification to a table.
+pub fn fit_table(table: &Table, spec: &FitSpec) -> Result<FitResult> {
+    let (formula, extra) = parse_spec(spec)?;
     let (design, extras) = design::build(table, &formula, &extra)?;
+    fit_built(design, extras, spec, &table.path().display().to_string())
+}
+
+fn fit_built(
+    design: Design,
+    extras: Vec<Vec<String>>,
+    spec: &FitSpec,
+    label: &str,
+) -> Result<FitResult> {
     let mut ids = extras.iter().map(|labels| group_ids(labels));
     let clusters = match &spec.vcov {
         VcovType::Cluster(_) => ids.next(),
         _ => None,
     };
     let boot_clusters = spec.bootstrap_cluster.as_ref().and_then(|_| ids.next());
+    drop(extras);
     fit_design(
         &design,
         spec,
         clusters.as_deref(),
         boot_clusters.as_deref(),
-        &table.path().display().to_string(),
+        label,
     )
 }
 
@@ -255,7 +294,9 @@ pub fn fit_design(
 ) -> Result<FitResult> {
     let prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
     let control = logit::Control::default();
+    let t0 = std::time::Instant::now();
     let ml = logit::fit(&prob, None, &control);
+    stage("ML fit", t0);
     let separation = check_separation(design, Some(&ml))?;
     let (method, method_reason) = match spec.method {
         Method::Auto => {
@@ -453,7 +494,7 @@ pub fn fit_design(
             let w: Vec<f64> = (0..prob.n)
                 .map(|i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]))
                 .collect();
-            let bread = linalg::inverse_crossprod_qr(prob.x, prob.n, p, &w)
+            let bread = linalg::inverse_crossprod(prob.x, prob.n, p, &w, Some(&fit.information))
                 .ok_or_else(|| Error::usage("the penalized information is singular"))?;
             let scores = firth::score_factors(&prob, &fit);
             vcov = inference::sandwich_covariance(
@@ -574,6 +615,7 @@ pub fn fit_design(
     } else {
         vec![]
     };
+    stage("fit with inference", t0);
     let n = design.n as f64;
     let ll = -0.5 * deviance;
     let ll0 = -0.5 * ll0_deviance;
