@@ -155,23 +155,19 @@ timed() {
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # (a)-(c) maximum likelihood
-timed sov_ml 0 "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method ml --format json
+timed sov_ml 0 env SOVCOST_TIMINGS=1 "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method ml --format json
 timed r_glm 0 Rscript bench/glm.R "$BIG" "$WORK/r_glm.csv"
 timed sm_logit 0 "$PY" bench/statsmodels_fit.py "$BIG" "$WORK/sm_logit.csv"
 # (d)-(e) Firth: sovcost's default inference (profile penalized-likelihood intervals and
-# penalized LR tests, as logistf) and, for a like-for-like fit, Wald intervals (brglm2's summary
-# is Wald).
+# penalized LR tests, as logistf) and, for a like-for-like fit, Wald intervals and tests
+# (brglm2's summary is Wald).
 timed sov_firth "$FIRTH_TIMEOUT" "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --format json
-timed sov_firth_wald 0 "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --ci wald --format json
+timed sov_firth_wald 0 env SOVCOST_TIMINGS=1 "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --ci wald --tests wald --format json
 timed r_brglm 0 Rscript bench/brglm.R "$BIG" "$WORK/r_brglm.csv"
 # Resampling: 1,000 Firth bootstrap refits on n = 80, 4 covariates.
 timed sov_boot 0 "$SOVCOST" fit --data "$SMALL" --formula "$BOOT_FORMULA" --method firth \
   --bootstrap "$BOOT_R" --seed "$BOOT_SEED" --format json
 timed r_boot 0 Rscript bench/boot_firth.R "$SMALL" "$BOOT_R" "$BOOT_SEED" "$WORK/r_boot.csv"
-# Where sovcost's time goes: the same file with an intercept-only and a one-covariate formula
-# (CSV read, design, checks and a tiny fit).
-timed sov_read0 0 "$SOVCOST" fit --data "$BIG" --formula "y ~ 1" --format json
-timed sov_read1 0 "$SOVCOST" fit --data "$BIG" --formula "y ~ x1" --format json
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -235,22 +231,21 @@ TABLE=$(
   row "R \`glm(y ~ ., binomial)\` + \`fread\`" "ML logit, $SIZE" r_glm "$(rat r_glm sov_ml)"
   row "statsmodels \`Logit\` + \`read_csv\`" "ML logit, $SIZE" sm_logit "$(rat sm_logit sov_ml)"
   row "sovcost \`fit --method firth\` (profile CIs + penalized LR tests)" "Firth logit, $SIZE" sov_firth "1 (reference)"
-  row "sovcost \`fit --method firth --ci wald\`" "Firth logit, $SIZE" sov_firth_wald "$(rat sov_firth_wald sov_firth) (of the default)"
+  row "sovcost \`fit --method firth --ci wald --tests wald\` (one fit, as brglm2)" "Firth logit, $SIZE" sov_firth_wald "1 (reference)"
   row "R brglm2 \`brglmFit\`, \`AS_mean\` + \`fread\`" "Firth logit, $SIZE" r_brglm \
-    "$(rat r_brglm sov_firth); vs \`--ci wald\`: $(rat r_brglm sov_firth_wald)"
+    "$(rat r_brglm sov_firth_wald) (vs the default: $(rat r_brglm sov_firth))"
   row "sovcost \`fit --method firth --bootstrap $BOOT_R --seed $BOOT_SEED\`" "Firth bootstrap, $BSIZE" sov_boot "1 (reference)"
   row "R \`boot::boot\` + brglm2 refits (+ \`boot.ci\` perc, BCa)" "Firth bootstrap, $BSIZE" r_boot "$(rat r_boot sov_boot)"
 )
 
-internal() {  # name -> the "timing ..." line the R/Python script wrote on stderr
-  grep -h '^timing' "$WORK/$1.err" 2>/dev/null | sed 's/^timing //' || true
+internal() {  # name -> the "timing ..." lines the program wrote on stderr, on one line
+  grep -h '^timing' "$WORK/$1.err" 2>/dev/null | sed 's/^timing:\{0,1\} //' | paste -sd ';' | sed 's/;/; /g' || true
 }
 DIAG=$(
   echo "| run | wall s | peak MB | notes |"
   echo "|---|---:|---:|---|"
-  echo "| sovcost \`fit --formula \"y ~ 1\"\` | $(wall sov_read0) | $(mb "${PEAK_KB[sov_read0]}") | CSV read (all columns, as text, then parsed) + intercept-only fit |"
-  echo "| sovcost \`fit --formula \"y ~ x1\"\` | $(wall sov_read1) | $(mb "${PEAK_KB[sov_read1]}") | CSV read + one-covariate fit |"
-  echo "| sovcost \`fit --method ml\` (full formula) | $(wall sov_ml) | $(mb "${PEAK_KB[sov_ml]}") | the difference from \`y ~ 1\` is the $COVS-covariate design and fit |"
+  echo "| sovcost ML | $(wall sov_ml) | $(mb "${PEAK_KB[sov_ml]}") | inside sovcost (SOVCOST_TIMINGS, seconds from the start of each stage group): $(internal sov_ml) |"
+  echo "| sovcost Firth (Wald) | $(wall sov_firth_wald) | $(mb "${PEAK_KB[sov_firth_wald]}") | inside sovcost: $(internal sov_firth_wald) |"
   echo "| R glm | $(wall r_glm) | $(mb "${PEAK_KB[r_glm]}") | inside R: $(internal r_glm) |"
   echo "| statsmodels | $(wall sm_logit) | $(mb "${PEAK_KB[sm_logit]}") | inside Python: $(internal sm_logit) |"
   echo "| R brglm2 | $(wall r_brglm) | $(mb "${PEAK_KB[r_brglm]}") | inside R: $(internal r_brglm) |"
@@ -266,10 +261,10 @@ AGREE_TABLE=$(
 # ---------------------------------------------------------------------------------------------
 # Machine
 
-if [[ $ROWS -le 200000 ]]; then
-  SEP_NOTE="At n <= 200,000 sovcost also runs its linear-programming separation check (Konis) on every fit; above that only when the ML fit looks separated (SEPARATION_CHECK_MAX_ROWS in src/models/mod.rs), so small-n timings include it and large-n timings do not."
+if [[ $ROWS -le 50000 ]]; then
+  SEP_NOTE="At n <= 50,000 sovcost also runs its linear-programming separation check (Konis) on every fit; above that only when the ML fit looks separated (SEPARATION_CHECK_MAX_ROWS in src/models/mod.rs), so small-n timings include it and large-n timings do not."
 else
-  SEP_NOTE="At n > 200,000 sovcost skips its linear-programming separation check unless the ML fit looks separated (SEPARATION_CHECK_MAX_ROWS in src/models/mod.rs); the n = $BOOT_ROWS bootstrap task runs it."
+  SEP_NOTE="At n > 50,000 sovcost skips its linear-programming separation check unless the ML fit looks separated, and \`--method firth\` skips the ML fit (SEPARATION_CHECK_MAX_ROWS in src/models/mod.rs); the n = $BOOT_ROWS bootstrap task runs the check."
 fi
 R_VERSION=$(Rscript -e 'cat(R.version.string, "; data.table ", format(packageVersion("data.table")), ", brglm2 ", format(packageVersion("brglm2")), ", boot ", format(packageVersion("boot")), sep = "")')
 PY_VERSION=$("$PY" -c 'import sys, numpy, pandas, statsmodels; print(f"Python {sys.version.split()[0]}; statsmodels {statsmodels.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}")')
@@ -298,9 +293,10 @@ $AGREE_TABLE
 $DIAG
 
 $SEP_NOTE
-sovcost's \`--method firth\` also refits the model for a penalized likelihood-ratio test of every
-coefficient (from two starting points each), and by default profiles each coefficient in both directions for
-its interval (several constrained refits per bound); brglm2 fits once and reports Wald statistics.
+By default sovcost's \`--method firth\` also refits the model for a penalized likelihood-ratio test of every
+coefficient (from two starting points each), and profiles each coefficient in both directions for
+its interval (several constrained refits per bound), as logistf does; brglm2 fits once and reports Wald
+statistics, which is what \`--ci wald --tests wald\` does.
 
 ## Machine
 

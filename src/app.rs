@@ -49,6 +49,12 @@ pub struct FitArgs {
     /// profile (profile likelihood; profile penalized likelihood for firth).
     #[arg(long, default_value = "default")]
     pub ci: String,
+    /// Coefficient tests: default (Wald for ml; penalized likelihood-ratio
+    /// tests, one refit per coefficient, for firth, as logistf) or wald
+    /// (Wald z tests for firth too, as brglm2's summary; no refits). With
+    /// `--ci wald` as well, a Firth fit is a single fit.
+    #[arg(long, default_value = "default")]
+    pub tests: String,
     /// Output format: text or json.
     #[arg(long, default_value = "text")]
     pub format: String,
@@ -88,6 +94,15 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     spec.vcov = VcovType::parse(&args.vcov)?;
     spec.level = args.level;
     spec.ci = CiMethod::parse(&args.ci)?;
+    spec.wald_tests = match args.tests.trim().to_ascii_lowercase().as_str() {
+        "default" => false,
+        "wald" => true,
+        other => {
+            return Err(Error::usage(format!(
+                "unknown test method '{other}' (use default or wald)"
+            )))
+        }
+    };
     spec.predict = args.predict.clone();
     spec.marginal_effects = args.ame;
     spec.lr_tests = args.lrt;

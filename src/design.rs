@@ -240,6 +240,141 @@ pub fn needed_columns(formula: &Formula, extra: &Extra) -> (Vec<String>, Vec<Str
     (numeric, text)
 }
 
+/// The common large-data case, a formula of numeric main effects read from a
+/// plain numeric CSV file: the reader parses the file straight into the
+/// row-major design (no intermediate columns). `None` when the formula, the
+/// file or a cell needs the general path ([`build`] on a [`Table`]), which
+/// also reports any problem with its row and column.
+pub fn read_numeric_design(
+    path: &std::path::Path,
+    formula: &Formula,
+    extra: &Extra,
+) -> Result<Option<Design>> {
+    if !extra.labels.is_empty() {
+        return Ok(None);
+    }
+    let mut names: Vec<String> = Vec::new();
+    for t in &formula.terms {
+        match t.factors.as_slice() {
+            [Factor::Numeric(v)] if *v != formula.response && !names.contains(v) => {
+                names.push(v.clone())
+            }
+            _ => return Ok(None),
+        }
+    }
+    let offset = usize::from(formula.intercept);
+    let p = names.len() + offset;
+    if p == 0 {
+        return Ok(None);
+    }
+    let mut wanted = vec![formula.response.clone()];
+    wanted.extend(names.iter().cloned());
+    let mut places = vec![(0, 0)];
+    places.extend((0..names.len()).map(|k| (1, k + offset)));
+    let layout = crate::numeric_csv::Layout {
+        widths: vec![1, p],
+        places,
+        constants: if formula.intercept {
+            vec![(1, 0, 1.0)]
+        } else {
+            vec![]
+        },
+    };
+    let Some(mut buffers) = crate::numeric_csv::read_into(path, &wanted, &layout) else {
+        return Ok(None);
+    };
+    let mut x = buffers.pop().expect("design buffer");
+    let mut y = buffers.pop().expect("outcome buffer");
+    let n_rows = y.len();
+    // A bad outcome is reported by the general path, with its row.
+    if n_rows == 0 || y.iter().any(|&v| v != 0.0 && v != 1.0 && !v.is_nan()) {
+        return Ok(None);
+    }
+    // Listwise deletion, in place.
+    let complete = |i: usize, x: &[f64], y: &[f64]| {
+        !y[i].is_nan() && x[i * p..(i + 1) * p].iter().all(|v| !v.is_nan())
+    };
+    let rows_used: Vec<usize> = if (0..n_rows).all(|i| complete(i, &x, &y)) {
+        (1..=n_rows).collect()
+    } else {
+        let mut kept = Vec::new();
+        for i in 0..n_rows {
+            if complete(i, &x, &y) {
+                let to = kept.len();
+                if to != i {
+                    x.copy_within(i * p..(i + 1) * p, to * p);
+                    y[to] = y[i];
+                }
+                kept.push(i + 1);
+            }
+        }
+        x.truncate(kept.len() * p);
+        y.truncate(kept.len());
+        kept
+    };
+    let n = rows_used.len();
+    if n == 0 {
+        return Ok(None);
+    }
+    let var_names: Vec<String> = formula.variables()[1..].to_vec();
+    let mut columns = Vec::with_capacity(p);
+    if formula.intercept {
+        columns.push(Column {
+            name: "(Intercept)".into(),
+            parts: vec![],
+            term: None,
+        });
+    }
+    for (t, name) in names.iter().enumerate() {
+        let k = var_names
+            .iter()
+            .position(|v| v == name)
+            .expect("a formula variable");
+        columns.push(Column {
+            name: name.clone(),
+            parts: vec![Part::Number(k)],
+            term: Some(t),
+        });
+    }
+    let data = var_names
+        .iter()
+        .map(|v| {
+            let j = columns
+                .iter()
+                .position(|c| c.name == *v && c.term.is_some())
+                .expect("every variable is a column");
+            VariableData::InColumn(j)
+        })
+        .collect();
+    let design = Design {
+        n,
+        p,
+        x,
+        y,
+        columns,
+        variables: var_names
+            .iter()
+            .map(|v| Variable {
+                name: v.clone(),
+                levels: vec![],
+                reference: 0,
+            })
+            .collect(),
+        data,
+        rows_used,
+        n_dropped: n_rows - n,
+        term_labels: formula.terms.iter().map(|t| t.label()).collect(),
+        term_variables: formula
+            .terms
+            .iter()
+            .map(|t| t.factors.iter().map(|f| f.variable().to_string()).collect())
+            .collect(),
+        intercept: formula.intercept,
+    };
+    check_design(&design, path, formula)?;
+    Ok(Some(design))
+}
+
 /// Builds the design. Returns it with the extra label columns, restricted to
 /// the rows used.
 pub fn build(
@@ -524,7 +659,7 @@ pub fn build(
             .collect(),
         intercept: formula.intercept,
     };
-    check_design(&design, table, formula)?;
+    check_design(&design, table.path(), formula)?;
     let extra_cols = extras
         .into_iter()
         .map(|e| {
@@ -537,8 +672,8 @@ pub fn build(
     Ok((design, extra_cols))
 }
 
-fn check_design(design: &Design, table: &Table, formula: &Formula) -> Result<()> {
-    let loc = Location::file(table.path());
+fn check_design(design: &Design, path: &std::path::Path, formula: &Formula) -> Result<()> {
+    let loc = Location::file(path);
     if design.n <= design.p {
         return Err(Error::input(
             loc,

@@ -18,12 +18,34 @@ const TASK_BYTES: usize = 1 << 20;
 
 /// The wanted columns of the file as numbers (`NaN` for an empty or `NA`
 /// cell), in the order asked; `None` if the fast path does not apply.
+pub fn read(path: &Path, wanted: &[String]) -> Option<Vec<Vec<f64>>> {
+    let layout = Layout {
+        widths: vec![1; wanted.len()],
+        places: (0..wanted.len()).map(|k| (k, 0)).collect(),
+        constants: vec![],
+    };
+    read_into(path, wanted, &layout)
+}
+
+/// Where the wanted columns go: into row-major buffers of the given widths
+/// (values per row), wanted column k at `places[k] = (buffer, offset in the
+/// row)`; `constants` are `(buffer, offset, value)` slots filled with a
+/// constant (an intercept column).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub widths: Vec<usize>,
+    pub places: Vec<(usize, usize)>,
+    pub constants: Vec<(usize, usize, f64)>,
+}
+
+/// Reads the wanted columns into the buffers of `layout`; `None` if the fast
+/// path does not apply.
 ///
 /// The file is memory-mapped; the data lines are cut into tasks of about a
-/// megabyte at line ends, the lines of each task are counted, the columns
+/// megabyte at line ends, the lines of each task are counted, the buffers
 /// are allocated once at their final length, and each task parses its lines
-/// straight into its own rows of every column.
-pub fn read(path: &Path, wanted: &[String]) -> Option<Vec<Vec<f64>>> {
+/// straight into its own rows of every buffer.
+pub fn read_into(path: &Path, wanted: &[String], layout: &Layout) -> Option<Vec<Vec<f64>>> {
     let file = std::fs::File::open(path).ok()?;
     if file.metadata().ok()?.len() == 0 {
         return None;
@@ -44,11 +66,11 @@ pub fn read(path: &Path, wanted: &[String]) -> Option<Vec<Vec<f64>>> {
         return None;
     }
     let n_fields = names.len();
-    // For each field, the output column it goes to (if wanted).
-    let mut slot = vec![usize::MAX; n_fields];
+    // For each field, where it goes (if wanted).
+    let mut slot: Vec<Option<(usize, usize)>> = vec![None; n_fields];
     for (k, w) in wanted.iter().enumerate() {
         let f = names.iter().position(|n| n == w)?;
-        slot[f] = k;
+        slot[f] = Some(layout.places[k]);
     }
     let body = &bytes[header_end + 1..];
     // Tasks: whole lines, about TASK_BYTES each.
@@ -69,13 +91,17 @@ pub fn read(path: &Path, wanted: &[String]) -> Option<Vec<Vec<f64>>> {
     let tasks: Vec<&[u8]> = bounds.windows(2).map(|w| &body[w[0]..w[1]]).collect();
     let rows: Vec<usize> = tasks.par_iter().map(|t| count_lines(t)).collect();
     let total: usize = rows.iter().sum();
-    let mut columns: Vec<Vec<f64>> = (0..wanted.len()).map(|_| vec![0.0; total]).collect();
-    // Each task's rows of every column.
+    let mut buffers: Vec<Vec<f64>> = layout
+        .widths
+        .iter()
+        .map(|&w| vec![0.0; total * w])
+        .collect();
+    // Each task's rows of every buffer.
     let mut parts: Vec<Vec<&mut [f64]>> = (0..tasks.len()).map(|_| Vec::new()).collect();
-    for col in columns.iter_mut() {
-        let mut rest: &mut [f64] = col;
+    for (buffer, &width) in buffers.iter_mut().zip(&layout.widths) {
+        let mut rest: &mut [f64] = buffer;
         for (t, &r) in rows.iter().enumerate() {
-            let (mine, later) = rest.split_at_mut(r);
+            let (mine, later) = rest.split_at_mut(r * width);
             parts[t].push(mine);
             rest = later;
         }
@@ -83,8 +109,18 @@ pub fn read(path: &Path, wanted: &[String]) -> Option<Vec<Vec<f64>>> {
     let ok = tasks
         .par_iter()
         .zip(parts.par_iter_mut())
-        .all(|(text, out)| parse_lines(text, n_fields, &slot, out).is_some());
-    ok.then_some(columns)
+        .all(|(text, out)| {
+            for &(b, offset, value) in &layout.constants {
+                let width = layout.widths[b];
+                out[b]
+                    .iter_mut()
+                    .skip(offset)
+                    .step_by(width)
+                    .for_each(|v| *v = value);
+            }
+            parse_lines(text, &slot, &layout.widths, out).is_some()
+        });
+    ok.then_some(buffers)
 }
 
 /// Lines (a last line may lack its line end).
@@ -181,16 +217,22 @@ impl<'a> Delimiters<'a> {
 /// Parses the lines of one task into `out` (one slice per wanted column).
 /// An empty line, a line with too few or too many fields, a quote character
 /// or a cell that is not a plain number gives `None`.
-fn parse_lines(text: &[u8], n_fields: usize, slot: &[usize], out: &mut [&mut [f64]]) -> Option<()> {
+fn parse_lines(
+    text: &[u8],
+    slot: &[Option<(usize, usize)>],
+    widths: &[usize],
+    out: &mut [&mut [f64]],
+) -> Option<()> {
     if memchr::memchr(b'"', text).is_some() {
         return None;
     }
+    let n_fields = slot.len();
     let len = text.len();
     let mut delimiters = Delimiters::new(text);
     let mut start = 0;
     let mut row = 0;
     while start < len {
-        for (field, &k) in slot.iter().enumerate() {
+        for (field, target) in slot.iter().enumerate() {
             let end = delimiters.next().unwrap_or(len);
             let last = field + 1 == n_fields;
             // A field must end with ',' unless it is the last of its line.
@@ -198,18 +240,22 @@ fn parse_lines(text: &[u8], n_fields: usize, slot: &[usize], out: &mut [&mut [f6
             if at_comma == last {
                 return None;
             }
-            if k != usize::MAX {
+            if let Some((b, offset)) = *target {
                 let mut cell_end = end;
                 if last && cell_end > start && text[cell_end - 1] == b'\r' {
                     cell_end -= 1;
                 }
-                *out[k].get_mut(row)? = parse_cell_in(text, start, cell_end)?;
+                *out[b].get_mut(row * widths[b] + offset)? = parse_cell_in(text, start, cell_end)?;
             }
             start = end + 1;
         }
         row += 1;
     }
-    (row == out.first().map(|c| c.len()).unwrap_or(row)).then_some(())
+    let expected = out
+        .first()
+        .map(|b| b.len() / widths[0].max(1))
+        .unwrap_or(row);
+    (row == expected).then_some(())
 }
 
 /// Powers of ten that are exact in binary64.

@@ -37,53 +37,55 @@ pub struct FirthFit {
     pub information: Vec<f64>,
 }
 
+/// l* and what the next step needs, at one coefficient vector.
 struct State {
-    mu: Vec<f64>,
     info: Vec<f64>,
-    hat: Vec<f64>,
+    /// Inverse of the lower Cholesky factor of `info`.
+    linv: Vec<f64>,
     loglik: f64,
     penalized: f64,
 }
 
+/// l* at `beta`, from one pass over the rows (deviance and `X'WX`).
 fn evaluate(prob: &Problem, beta: &[f64]) -> Option<State> {
-    let eta = prob.linear_predictor(beta);
-    let mu: Vec<f64> = eta.iter().map(|&e| logit::logistic(e)).collect();
-    let w: Vec<f64> = (0..prob.n)
-        .map(|i| prob.weight(i) * mu[i] * (1.0 - mu[i]))
-        .collect();
-    let info = linalg::weighted_crossprod(prob.x, prob.n, prob.p, &w);
-    let logdet = linalg::spd_logdet(&info, prob.p)?;
-    let info_inv = linalg::spd_inverse(&info, prob.p)?;
-    let p = prob.p;
-    let hat: Vec<f64> = (0..prob.n)
-        .map(|i| {
-            let xi = &prob.x[i * p..(i + 1) * p];
-            w[i] * linalg::quad_form(&info_inv, p, xi, xi)
-        })
-        .collect();
-    let loglik = -0.5 * logit::deviance(prob, &eta);
+    let (deviance, info, _) = logit::evaluate(prob, beta);
+    let (linv, logdet) = linalg::cholesky_inverse_factor(&info, prob.p)?;
+    let loglik = -0.5 * deviance;
     Some(State {
-        mu,
         info,
-        hat,
+        linv,
         loglik,
         penalized: loglik + 0.5 * logdet,
     })
 }
 
-/// The modified score (gradient of l*).
-fn modified_score(prob: &Problem, s: &State) -> Vec<f64> {
-    let r: Vec<f64> = (0..prob.n)
-        .map(|i| prob.weight(i) * (prob.y[i] - s.mu[i]) + s.hat[i] * (0.5 - s.mu[i]))
-        .collect();
-    linalg::xt_vec(prob.x, prob.n, prob.p, &r)
+/// The per-row factor `e_i` of the modified score `U* = sum e_i x_i`, from
+/// the linear predictor and `q_i = x_i' (X'WX)^-1 x_i`.
+#[inline]
+fn score_factor(y: f64, weight: f64, eta: f64, q: f64) -> f64 {
+    let mu = logit::logistic(eta);
+    let hat = weight * mu * (1.0 - mu) * q;
+    weight * (y - mu) + hat * (0.5 - mu)
+}
+
+/// The modified score (gradient of l*) at `beta`: one more pass.
+fn modified_score(prob: &Problem, beta: &[f64], s: &State) -> Vec<f64> {
+    linalg::quadratic_pass(
+        prob.x,
+        prob.n,
+        prob.p,
+        beta,
+        prob.offset,
+        &s.linv,
+        |i, eta, q| score_factor(prob.y[i], prob.weight(i), eta, q),
+    )
 }
 
 /// Per-observation modified-score factors `e_i`, with `U*_i = e_i x_i`.
 pub fn score_factors(prob: &Problem, fit: &FirthFit) -> Vec<f64> {
-    (0..prob.n)
-        .map(|i| prob.weight(i) * (prob.y[i] - fit.mu[i]) + fit.hat[i] * (0.5 - fit.mu[i]))
-        .collect()
+    linalg::row_map(prob.n, |i| {
+        prob.weight(i) * (prob.y[i] - fit.mu[i]) + fit.hat[i] * (0.5 - fit.mu[i])
+    })
 }
 
 const MAX_STEP: f64 = 5.0;
@@ -100,11 +102,16 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
     }
     let free: Vec<usize> = (0..p).filter(|&j| fixed[j].is_none()).collect();
     let mut state = evaluate(prob, &beta)?;
+    // The modified score at `beta`, when already computed.
+    let mut known_score: Option<Vec<f64>> = None;
     let mut converged = free.is_empty();
     let mut iterations = 0;
     while !converged && iterations < MAX_ITERATIONS {
         iterations += 1;
-        let score = modified_score(prob, &state);
+        let score = match known_score.take() {
+            Some(s) => s,
+            None => modified_score(prob, &beta, &state),
+        };
         let k = free.len();
         let sub: Vec<f64> = free
             .iter()
@@ -145,32 +152,46 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
                 // Where l* is flat to rounding, the full step is kept if it
                 // lowers |U*|, and otherwise the half step is taken (a damped
                 // step, which ends the mirror-point oscillation).
+                let mut cand_score = None;
                 let take = change > noise
                     || (flat && attempt > 0)
-                    || (flat && norm(&modified_score(prob, &s)) < norm_old);
+                    || (flat && {
+                        let u = modified_score(prob, &cand, &s);
+                        let lower = norm(&u) < norm_old;
+                        cand_score = Some(u);
+                        lower
+                    });
                 if take {
-                    accepted = Some((cand, s));
+                    accepted = Some((cand, s, cand_score));
                     break;
                 }
             }
             factor *= 0.5;
         }
-        let Some((cand, s)) = accepted else {
+        let Some((cand, s, cand_score)) = accepted else {
             // Neither l* nor the score can be improved above rounding.
             converged = norm_old < 1e-8;
             break;
         };
         beta = cand;
         state = s;
+        known_score = cand_score;
     }
+    // Fitted values and hat values at the estimate.
+    let eta = prob.linear_predictor(&beta);
+    let mu = linalg::row_map(prob.n, |i| logit::logistic(eta[i]));
+    let hat = linalg::row_map(prob.n, |i| {
+        let xi = &prob.x[i * p..(i + 1) * p];
+        prob.weight(i) * mu[i] * (1.0 - mu[i]) * linalg::lower_norm2(&state.linv, p, xi)
+    });
     Some(FirthFit {
         beta,
         converged,
         iterations,
         penalized_loglik: state.penalized,
         loglik: state.loglik,
-        mu: state.mu,
-        hat: state.hat,
+        mu,
+        hat,
         information: state.info,
     })
 }
@@ -261,13 +282,28 @@ pub fn profile_interval(
 /// is the index of the intercept column.
 pub fn flic_intercept(prob: &Problem, full: &FirthFit, intercept: usize) -> f64 {
     let p = prob.p;
-    let offset: Vec<f64> = (0..prob.n)
-        .map(|i| {
-            let xi = &prob.x[i * p..(i + 1) * p];
-            let eta: f64 = xi.iter().zip(&full.beta).map(|(a, b)| a * b).sum();
-            eta - full.beta[intercept] + prob.offset.map(|o| o[i]).unwrap_or(0.0)
-        })
-        .collect();
+    let offset: Vec<f64> = linalg::row_map(prob.n, |i| {
+        let xi = &prob.x[i * p..(i + 1) * p];
+        let eta: f64 = xi.iter().zip(&full.beta).map(|(a, b)| a * b).sum();
+        eta - full.beta[intercept] + prob.offset.map(|o| o[i]).unwrap_or(0.0)
+    });
+    // One parameter: Newton's method on the score, from the Firth intercept
+    // (close to the answer), with the general fit as a fallback.
+    let mut a = full.beta[intercept];
+    for _ in 0..50 {
+        let (score, information) = linalg::row_sum2(prob.n, |i| {
+            let (w, r, _) = logit::row_terms(prob.y[i], prob.weight(i), offset[i] + a);
+            (r, w)
+        });
+        let step = score / information;
+        if !step.is_finite() || step.abs() > 5.0 {
+            break;
+        }
+        a += step;
+        if step.abs() <= 1e-12 * a.abs().max(1.0) {
+            return a;
+        }
+    }
     let ones = vec![1.0; prob.n];
     let sub = Problem {
         x: &ones,

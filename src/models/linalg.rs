@@ -221,6 +221,53 @@ where
     }
 }
 
+/// One pass over the rows at coefficients `beta` with the lower-triangular
+/// `linv` (p x p, row-major): for row i, `row(i, eta_i, q_i)` with
+/// `q_i = |linv x_i|^2` returns `r_i`, and the pass returns `X' r`. With
+/// `linv` the inverse Cholesky factor of `X'WX`, `w_i q_i` is the hat value
+/// of row i. Blocks are summed in a fixed order.
+pub fn quadratic_pass<F>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    beta: &[f64],
+    offset: Option<&[f64]>,
+    linv: &[f64],
+    row: F,
+) -> Vec<f64>
+where
+    F: Fn(usize, f64, f64) -> f64 + Sync,
+{
+    let block = |start: usize, end: usize| -> Vec<f64> {
+        let mut acc = vec![0.0; p];
+        for i in start..end {
+            let xi = &x[i * p..(i + 1) * p];
+            let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
+            for (a, b) in xi.iter().zip(beta) {
+                eta += a * b;
+            }
+            let r = row(i, eta, lower_norm2(linv, p, xi));
+            for (a, v) in acc.iter_mut().zip(xi) {
+                *a += r * v;
+            }
+        }
+        acc
+    };
+    blocked_sum(n, p, block)
+}
+
+/// `|L v|^2` for lower-triangular row-major `L`.
+#[inline]
+pub fn lower_norm2(l: &[f64], p: usize, v: &[f64]) -> f64 {
+    let mut q = 0.0;
+    for a in 0..p {
+        let row = &l[a * p..a * p + a + 1];
+        let z: f64 = row.iter().zip(&v[..=a]).map(|(u, w)| u * w).sum();
+        q += z * z;
+    }
+    q
+}
+
 /// `X' diag(w) X` over all rows.
 pub fn weighted_crossprod(x: &[f64], n: usize, p: usize, w: &[f64]) -> Vec<f64> {
     let zeros = vec![0.0; p];
@@ -256,6 +303,23 @@ where
     F: Fn(usize) -> f64 + Sync,
 {
     blocked_sum(n, 1, |start, end| vec![(start..end).map(&f).sum()])[0]
+}
+
+/// Two sums over rows at once, as [`row_sum`].
+pub fn row_sum2<F>(n: usize, f: F) -> (f64, f64)
+where
+    F: Fn(usize) -> (f64, f64) + Sync,
+{
+    let s = blocked_sum(n, 2, |start, end| {
+        let mut acc = vec![0.0, 0.0];
+        for i in start..end {
+            let (a, b) = f(i);
+            acc[0] += a;
+            acc[1] += b;
+        }
+        acc
+    });
+    (s[0], s[1])
 }
 
 /// `out[i] = f(i)` (in parallel for many rows).

@@ -143,6 +143,9 @@ pub struct FitSpec {
     pub vcov: VcovType,
     pub level: f64,
     pub ci: CiMethod,
+    /// Wald tests of the coefficients for Firth too (instead of penalized
+    /// likelihood-ratio tests).
+    pub wald_tests: bool,
     /// Prediction profiles, each `name=value,...`.
     pub predict: Vec<String>,
     pub marginal_effects: bool,
@@ -166,6 +169,7 @@ impl FitSpec {
             vcov: VcovType::Model,
             level: 0.95,
             ci: CiMethod::Default,
+            wald_tests: false,
             predict: vec![],
             marginal_effects: false,
             lr_tests: false,
@@ -222,6 +226,10 @@ pub fn fit_csv(path: &std::path::Path, spec: &FitSpec) -> Result<FitResult> {
     let (formula, extra) = parse_spec(spec)?;
     let (numeric, text) = design::needed_columns(&formula, &extra);
     let t0 = std::time::Instant::now();
+    if let Some(design) = design::read_numeric_design(path, &formula, &extra)? {
+        stage("read the data into the design", t0);
+        return fit_built(design, vec![], spec, &path.display().to_string());
+    }
     let table = Table::read_csv_columns(path, &numeric, &text)?;
     stage("read the data", t0);
     let label = table.path().display().to_string();
@@ -295,9 +303,16 @@ pub fn fit_design(
     let prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
     let control = logit::Control::default();
     let t0 = std::time::Instant::now();
-    let ml = logit::fit(&prob, None, &control);
+    // A Firth fit on a large design needs no ML fit: the ML fit there serves
+    // only to decide whether to run the separation check, and Firth's
+    // estimates are finite either way.
+    let skip_ml = spec.method == Method::Firth && design.n > SEPARATION_CHECK_MAX_ROWS;
+    let ml = (!skip_ml).then(|| logit::fit(&prob, None, &control));
     stage("ML fit", t0);
-    let separation = check_separation(design, Some(&ml))?;
+    let separation = match &ml {
+        Some(fit) => check_separation(design, Some(fit))?,
+        None => None,
+    };
     let (method, method_reason) = match spec.method {
         Method::Auto => {
             let (m, why) = choose_method(design, separation.as_ref());
@@ -347,6 +362,7 @@ pub fn fit_design(
     let p_value_method;
     match method {
         Method::Ml | Method::Auto => {
+            let ml = ml.expect("the ML fit is skipped only for --method firth");
             if !ml.converged && !separation.as_ref().is_some_and(|s| s.separated) {
                 warnings.push(format!(
                     "the fit did not converge in {} iterations (deviance {:.6}); the estimates are not maximum-likelihood estimates",
@@ -480,6 +496,7 @@ pub fn fit_design(
             p_value_method = "wald";
         }
         Method::Firth => {
+            let t1 = std::time::Instant::now();
             let fit = firth::fit(&prob, &vec![None; p], None).ok_or_else(|| {
                 Error::usage(
                     "Firth's penalized likelihood could not be maximised (singular information)",
@@ -496,6 +513,7 @@ pub fn fit_design(
                 .collect();
             let bread = linalg::inverse_crossprod(prob.x, prob.n, p, &w, Some(&fit.information))
                 .ok_or_else(|| Error::usage("the penalized information is singular"))?;
+            stage("Firth fit", t1);
             let scores = firth::score_factors(&prob, &fit);
             vcov = inference::sandwich_covariance(
                 &prob,
@@ -511,7 +529,7 @@ pub fn fit_design(
                 // on the robust SEs (the penalized likelihood knows nothing of
                 // the covariance); with the model covariance, logistf's
                 // penalized LR test and profile interval.
-                let (stat, pv) = if robust {
+                let (stat, pv) = if robust || spec.wald_tests {
                     (w.z, w.p_value)
                 } else {
                     firth::penalized_lr_test(&prob, &fit, &[j]).unwrap_or((f64::NAN, f64::NAN))
@@ -546,16 +564,22 @@ pub fn fit_design(
                     }
                 }
             }
+            stage("Firth tests and intervals", t1);
             if design.intercept {
                 flic = Some(firth::flic_intercept(&prob, &fit, 0));
             }
+            stage("FLIC intercept", t1);
             penalized = Some(fit.penalized_loglik);
             estimate = fit.beta.clone();
             mu = fit.mu.clone();
             deviance = -2.0 * fit.loglik;
             converged = fit.converged;
             iterations = fit.iterations;
-            p_value_method = if robust { "wald" } else { "penalized_lrt" };
+            p_value_method = if robust || spec.wald_tests {
+                "wald"
+            } else {
+                "penalized_lrt"
+            };
         }
     }
     // Predictions: for Firth, with the FLIC intercept (unbiased average
