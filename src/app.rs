@@ -357,13 +357,26 @@ pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
         specs: &specs,
         seed: args.seed,
     };
-    let mut results = Vec::new();
-    for (path, spec) in &specs {
-        if !args.analyses.is_empty() && !args.analyses.contains(&spec.name) {
-            continue;
-        }
-        results.push(crate::analysis::run_one(&ctx, path, spec)?);
-    }
+    // The analyses are independent of one another: they run in parallel and
+    // are collected in their order (the first error in that order wins).
+    let chosen: Vec<&(PathBuf, crate::analysis::Spec)> = specs
+        .iter()
+        .filter(|(_, spec)| args.analyses.is_empty() || args.analyses.contains(&spec.name))
+        .collect();
+    let results: Vec<crate::analysis::AnalysisResult> = {
+        use rayon::prelude::*;
+        chosen
+            .par_iter()
+            .map(|(path, spec)| {
+                let started = std::time::Instant::now();
+                let result = crate::analysis::run_one(&ctx, path, spec);
+                crate::models::stage(&format!("analysis {}", spec.name), started);
+                result
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?
+    };
     Ok(RunResults {
         sovcost_version: env!("CARGO_PKG_VERSION").to_string(),
         dataset_sha256: content_hash(&args.data_dir, "csv")?,
@@ -409,8 +422,11 @@ pub fn verdict_summary(r: &RunResults) -> String {
 
 /// `sovcost run`: runs, writes the reports, returns the summary.
 pub fn run(args: &RunArgs) -> Result<String> {
+    let started = std::time::Instant::now();
     let results = run_analyses(args)?;
+    crate::models::stage("all analyses", started);
     let written = crate::report::write_reports(&results, &args.out)?;
+    crate::models::stage("analyses and reports", started);
     let mut summary = verdict_summary(&results);
     summary.push_str(&format!(
         "\nwrote {} files to {} (report.md, report.html, results.json, tables/, figures/)\n",

@@ -167,6 +167,9 @@ pub fn weighted_pass<F>(
 where
     F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
 {
+    if n <= SUB_ROWS {
+        return small_weighted_pass(x, n, p, beta, offset, row);
+    }
     sequential();
     let len = p * (p + 1);
     let block = |start: usize, end: usize| -> Vec<f64> {
@@ -266,6 +269,47 @@ pub fn lower_norm2(l: &[f64], p: usize, v: &[f64]) -> f64 {
         q += z * z;
     }
     q
+}
+
+/// [`weighted_pass`] for a few rows (resampling refits, profile points):
+/// plain loops, no allocation beyond the results.
+fn small_weighted_pass<F>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    beta: &[f64],
+    offset: Option<&[f64]>,
+    row: F,
+) -> Pass
+where
+    F: Fn(usize, f64) -> (f64, f64, f64),
+{
+    let mut cross = vec![0.0; p * p];
+    let mut xr = vec![0.0; p];
+    let mut total = 0.0;
+    for i in 0..n {
+        let xi = &x[i * p..(i + 1) * p];
+        let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
+        for (a, b) in xi.iter().zip(beta) {
+            eta += a * b;
+        }
+        let (w, r, s) = row(i, eta);
+        total += s;
+        for a in 0..p {
+            let wa = w * xi[a];
+            xr[a] += r * xi[a];
+            let acc = &mut cross[a * p..(a + 1) * p];
+            for b in a..p {
+                acc[b] += wa * xi[b];
+            }
+        }
+    }
+    for a in 0..p {
+        for b in 0..a {
+            cross[a * p + b] = cross[b * p + a];
+        }
+    }
+    Pass { cross, xr, total }
 }
 
 /// `X' diag(w) X` over all rows.

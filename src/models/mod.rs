@@ -523,7 +523,9 @@ pub fn fit_design(
                 &spec.vcov,
                 clusters,
             )?;
-            for j in 0..p {
+            // Each coefficient's test and interval are independent refits:
+            // they run in parallel and are collected in order.
+            let per_coefficient = |j: usize| -> Coefficient {
                 let w = inference::wald(fit.beta[j], vcov[j * p + j], spec.level);
                 // With a robust covariance, tests and intervals are Wald-type
                 // on the robust SEs (the penalized likelihood knows nothing of
@@ -540,7 +542,7 @@ pub fn fit_design(
                     }
                     _ => (Some(w.low), Some(w.high)),
                 };
-                coefficients.push(Coefficient {
+                Coefficient {
                     term: names[j].clone(),
                     estimate: fit.beta[j],
                     std_error: w.std_error,
@@ -548,7 +550,11 @@ pub fn fit_design(
                     p_value: pv,
                     conf_low: low,
                     conf_high: high,
-                });
+                }
+            };
+            {
+                use rayon::prelude::*;
+                coefficients = (0..p).into_par_iter().map(per_coefficient).collect();
             }
             if spec.lr_tests {
                 for (t, label) in droppable_terms(design) {
