@@ -78,6 +78,8 @@ pub struct Design {
     /// The variables of each term.
     pub term_variables: Vec<Vec<String>>,
     pub intercept: bool,
+    /// A logit's evaluation at zero, from the alias screen of a large design.
+    pub at_zero: Option<crate::models::logit::AtZero>,
 }
 
 impl Design {
@@ -169,6 +171,7 @@ impl Design {
             term_labels: self.term_labels.clone(),
             term_variables: self.term_variables.clone(),
             intercept: self.intercept && !drop.iter().any(|&j| self.columns[j].term.is_none()),
+            at_zero: None,
         }
     }
 
@@ -219,6 +222,15 @@ pub fn sort_levels(levels: &mut [String]) {
 pub struct Extra {
     /// A column whose values are labels (e.g. a cluster id).
     pub labels: Vec<String>,
+}
+
+/// The variables of each term of a formula.
+fn term_variables(formula: &Formula) -> Vec<Vec<String>> {
+    formula
+        .terms
+        .iter()
+        .map(|t| t.factors.iter().map(|f| f.variable().to_string()).collect())
+        .collect()
 }
 
 /// The columns a design reads: (read as numbers, read as labels).
@@ -364,14 +376,12 @@ pub fn read_numeric_design(
         rows_used,
         n_dropped: n_rows - n,
         term_labels: formula.terms.iter().map(|t| t.label()).collect(),
-        term_variables: formula
-            .terms
-            .iter()
-            .map(|t| t.factors.iter().map(|f| f.variable().to_string()).collect())
-            .collect(),
+        term_variables: term_variables(formula),
         intercept: formula.intercept,
+        at_zero: None,
     };
-    check_design(&design, path, formula)?;
+    let mut design = design;
+    design.at_zero = check_design(&design, path, formula)?;
     Ok(Some(design))
 }
 
@@ -652,14 +662,12 @@ pub fn build(
         rows_used: complete.iter().map(|i| i + 1).collect(),
         n_dropped,
         term_labels: formula.terms.iter().map(|t| t.label()).collect(),
-        term_variables: formula
-            .terms
-            .iter()
-            .map(|t| t.factors.iter().map(|f| f.variable().to_string()).collect())
-            .collect(),
+        term_variables: term_variables(formula),
         intercept: formula.intercept,
+        at_zero: None,
     };
-    check_design(&design, table.path(), formula)?;
+    let mut design = design;
+    design.at_zero = check_design(&design, table.path(), formula)?;
     let extra_cols = extras
         .into_iter()
         .map(|e| {
@@ -672,7 +680,13 @@ pub fn build(
     Ok((design, extra_cols))
 }
 
-fn check_design(design: &Design, path: &std::path::Path, formula: &Formula) -> Result<()> {
+/// Checks the design; returns the logit's evaluation at zero when the alias
+/// screen of a large design computed it.
+fn check_design(
+    design: &Design,
+    path: &std::path::Path,
+    formula: &Formula,
+) -> Result<Option<crate::models::logit::AtZero>> {
     let loc = Location::file(path);
     if design.n <= design.p {
         return Err(Error::input(
@@ -694,7 +708,24 @@ fn check_design(design: &Design, path: &std::path::Path, formula: &Formula) -> R
             ),
         ));
     }
-    let aliased = crate::models::linalg::aliased_columns(&design.x, design.n, design.p);
+    use crate::models::linalg;
+    let (n, p) = (design.n, design.p);
+    let mut at_zero = None;
+    let aliased = if n > linalg::LARGE_ROWS && p > 0 {
+        let pass = linalg::gram_pass(&design.x, n, p, &design.y);
+        if linalg::clearly_full_rank_gram(&pass.cross, p) {
+            at_zero = Some(crate::models::logit::AtZero {
+                deviance: 2.0 * n as f64 * std::f64::consts::LN_2,
+                information: pass.cross.iter().map(|v| 0.25 * v).collect(),
+                score: pass.xr,
+            });
+            vec![]
+        } else {
+            linalg::aliased_columns(&design.x, n, p)
+        }
+    } else {
+        linalg::aliased_columns(&design.x, n, p)
+    };
     if !aliased.is_empty() {
         let names: Vec<String> = aliased
             .iter()
@@ -712,5 +743,5 @@ fn check_design(design: &Design, path: &std::path::Path, formula: &Formula) -> R
             ),
         ));
     }
-    Ok(())
+    Ok(at_zero)
 }

@@ -48,7 +48,10 @@ struct State {
 
 /// l* at `beta`, from one pass over the rows (deviance and `X'WX`).
 fn evaluate(prob: &Problem, beta: &[f64]) -> Option<State> {
-    let (deviance, info, _) = logit::evaluate(prob, beta);
+    let (deviance, info, _) = match prob.known_at_zero(beta) {
+        Some(z) => (z.deviance, z.information.clone(), vec![]),
+        None => logit::evaluate(prob, beta),
+    };
     let (linv, logdet) = linalg::cholesky_inverse_factor(&info, prob.p)?;
     let loglik = -0.5 * deviance;
     Some(State {
@@ -312,6 +315,7 @@ pub fn flic_intercept(prob: &Problem, full: &FirthFit, intercept: usize) -> f64 
         y: prob.y,
         weights: prob.weights,
         offset: Some(&offset),
+        at_zero: None,
     };
     logit::fit(&sub, Some(&[full.beta[intercept]]), &Control::default()).beta[0]
 }

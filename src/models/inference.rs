@@ -185,15 +185,26 @@ pub fn ml_covariance(
     vcov: &VcovType,
     clusters: Option<&[usize]>,
 ) -> Result<Vec<f64>> {
-    let w: Vec<f64> = (0..prob.n)
-        .map(|i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]))
-        .collect();
-    let bread = linalg::inverse_crossprod(prob.x, prob.n, prob.p, &w, Some(&fit.information))
-        .ok_or_else(|| {
-        Error::usage(
-            "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
-        )
-    })?;
+    // A large, well-conditioned design takes the inverse straight from the
+    // information of the fit (as accurate there, and no pass over the data);
+    // otherwise R's QR route.
+    let from_information = (prob.n > linalg::LARGE_ROWS)
+        .then(|| linalg::well_conditioned_inverse(&fit.information, prob.p))
+        .flatten();
+    let bread = match from_information {
+        Some(b) => b,
+        None => {
+            let w = linalg::row_map(prob.n, |i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]));
+            linalg::inverse_crossprod_qr(prob.x, prob.n, prob.p, &w).ok_or_else(|| {
+                Error::usage(
+                    "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
+                )
+            })?
+        }
+    };
+    if *vcov == VcovType::Model {
+        return Ok(bread);
+    }
     let scores: Vec<f64> = (0..prob.n)
         .map(|i| prob.weight(i) * (prob.y[i] - fit.mu[i]))
         .collect();
@@ -348,6 +359,7 @@ pub fn ml_profile_interval(
                     y: prob.y,
                     weights: prob.weights,
                     offset: Some(&offset),
+                    at_zero: None,
                 };
                 let f = logit::fit(&sub, Some(&warm), &Control::default());
                 if f.converged {

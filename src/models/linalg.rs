@@ -497,7 +497,8 @@ pub fn tall_qr_r_weighted(x: &[f64], n: usize, p: usize, w: Option<&[f64]>) -> V
 }
 
 /// Designs with more rows than this get their covariance from the
-/// cross-product when it is well-conditioned (see [`inverse_crossprod`]).
+/// cross-product when it is well-conditioned ([`well_conditioned_inverse`]),
+/// and their alias check from a screen of `X'X` ([`aliased_columns`]).
 pub const LARGE_ROWS: usize = 200_000;
 
 /// Largest condition number (1-norm, after scaling to unit diagonal) at
@@ -508,7 +509,7 @@ const CHOLESKY_MAX_CONDITION: f64 = 1e6;
 
 /// The inverse of an SPD cross-product through its Cholesky factor, after
 /// scaling it to unit diagonal; `None` if it is not clearly well-conditioned.
-fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
+pub fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
     let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
     if d.iter().any(|v| v.is_nan() || *v <= 0.0) {
         return None;
@@ -531,33 +532,6 @@ fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
             .map(|k| inv[k] * scale[k / p] * scale[k % p])
             .collect(),
     )
-}
-
-/// `(X' W X)^-1`: from the QR decomposition of `W^(1/2) X` as R computes it
-/// ([`inverse_crossprod_qr`]), except for large designs whose cross-product
-/// is well-conditioned, where the Cholesky inverse of the cross-product
-/// (`cross`, if already at hand) is as accurate and needs no second pass.
-pub fn inverse_crossprod(
-    x: &[f64],
-    n: usize,
-    p: usize,
-    w: &[f64],
-    cross: Option<&[f64]>,
-) -> Option<Vec<f64>> {
-    if n > LARGE_ROWS {
-        let computed;
-        let a = match cross {
-            Some(c) => c,
-            None => {
-                computed = weighted_crossprod(x, n, p, w);
-                &computed
-            }
-        };
-        if let Some(v) = well_conditioned_inverse(a, p) {
-            return Some(v);
-        }
-    }
-    inverse_crossprod_qr(x, n, p, w)
 }
 
 /// `(X' W X)^-1` computed from the QR decomposition of `W^(1/2) X`, as R's
@@ -651,6 +625,18 @@ pub fn aliased_columns(x: &[f64], n: usize, p: usize) -> Vec<usize> {
 fn clearly_full_rank(x: &[f64], n: usize, p: usize) -> bool {
     let zeros = vec![0.0; p];
     let g = weighted_pass(x, n, p, &zeros, None, |_, _| (1.0, 0.0, 0.0)).cross;
+    clearly_full_rank_gram(&g, p)
+}
+
+/// `X'X` and `X'(y - 1/2)` in one pass (the alias screen's pass, which also
+/// gives a logit its evaluation at zero).
+pub fn gram_pass(x: &[f64], n: usize, p: usize, y: &[f64]) -> Pass {
+    let zeros = vec![0.0; p];
+    weighted_pass(x, n, p, &zeros, None, |i, _| (1.0, y[i] - 0.5, 0.0))
+}
+
+/// The screen of [`clearly_full_rank`] on a Gram matrix `X'X`.
+pub fn clearly_full_rank_gram(g: &[f64], p: usize) -> bool {
     let mut l = vec![0.0; p * p];
     for j in 0..p {
         let gjj = g[j * p + j];

@@ -51,6 +51,34 @@ pub struct Problem<'a> {
     pub y: &'a [f64],
     pub weights: Option<&'a [f64]>,
     pub offset: Option<&'a [f64]>,
+    /// The evaluation at `beta = 0`, when already known (see [`AtZero`]).
+    pub at_zero: Option<&'a AtZero>,
+}
+
+/// The logit at `beta = 0` with unit weights and no offset: deviance
+/// `2 n ln 2`, information `X'X / 4` and score `X'(y - 1/2)`. The alias
+/// screen of a large design computes `X'X` and `X'(y - 1/2)` in its pass over
+/// the data, which saves the first pass of a fit started at zero.
+#[derive(Debug, Clone)]
+pub struct AtZero {
+    pub deviance: f64,
+    pub information: Vec<f64>,
+    pub score: Vec<f64>,
+}
+
+impl<'a> Problem<'a> {
+    /// The known evaluation at zero, if it applies to this problem.
+    pub fn known_at_zero(&self, beta: &[f64]) -> Option<&'a AtZero> {
+        let applies = self.weights.is_none()
+            && self.offset.is_none()
+            && beta.iter().all(|&b| b == 0.0)
+            && self.at_zero.is_some_and(|z| z.score.len() == self.p);
+        if applies {
+            self.at_zero
+        } else {
+            None
+        }
+    }
 }
 
 impl<'a> Problem<'a> {
@@ -62,6 +90,7 @@ impl<'a> Problem<'a> {
             y,
             weights: None,
             offset: None,
+            at_zero: None,
         }
     }
     pub fn weight(&self, i: usize) -> f64 {
@@ -165,7 +194,10 @@ pub fn evaluate(prob: &Problem, beta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
 pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
     let p = prob.p;
     let mut beta: Vec<f64> = start.map(|s| s.to_vec()).unwrap_or_else(|| vec![0.0; p]);
-    let (mut dev, mut info, mut score) = evaluate(prob, &beta);
+    let (mut dev, mut info, mut score) = match prob.known_at_zero(&beta) {
+        Some(z) => (z.deviance, z.information.clone(), z.score.clone()),
+        None => evaluate(prob, &beta),
+    };
     let mut history = vec![Iteration {
         iteration: 0,
         deviance: dev,
@@ -267,6 +299,7 @@ pub fn null_deviance(prob: &Problem, intercept: bool) -> f64 {
         y: prob.y,
         weights: prob.weights,
         offset: prob.offset,
+        at_zero: None,
     };
     fit(&null, None, &Control::default()).deviance
 }

@@ -300,7 +300,8 @@ pub fn fit_design(
     boot_clusters: Option<&[usize]>,
     data_label: &str,
 ) -> Result<FitResult> {
-    let prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
+    let mut prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
+    prob.at_zero = design.at_zero.as_ref();
     let control = logit::Control::default();
     let t0 = std::time::Instant::now();
     // A Firth fit on a large design needs no ML fit: the ML fit there serves
@@ -508,21 +509,32 @@ pub fn fit_design(
                     fit.iterations
                 ));
             }
-            let w: Vec<f64> = (0..prob.n)
-                .map(|i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]))
-                .collect();
-            let bread = linalg::inverse_crossprod(prob.x, prob.n, p, &w, Some(&fit.information))
-                .ok_or_else(|| Error::usage("the penalized information is singular"))?;
+            let from_information = (prob.n > linalg::LARGE_ROWS)
+                .then(|| linalg::well_conditioned_inverse(&fit.information, p))
+                .flatten();
+            let bread = match from_information {
+                Some(b) => b,
+                None => {
+                    let w =
+                        linalg::row_map(prob.n, |i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]));
+                    linalg::inverse_crossprod_qr(prob.x, prob.n, p, &w)
+                        .ok_or_else(|| Error::usage("the penalized information is singular"))?
+                }
+            };
             stage("Firth fit", t1);
-            let scores = firth::score_factors(&prob, &fit);
-            vcov = inference::sandwich_covariance(
-                &prob,
-                &bread,
-                &scores,
-                Some(&fit.hat),
-                &spec.vcov,
-                clusters,
-            )?;
+            vcov = if spec.vcov == VcovType::Model {
+                bread
+            } else {
+                let scores = firth::score_factors(&prob, &fit);
+                inference::sandwich_covariance(
+                    &prob,
+                    &bread,
+                    &scores,
+                    Some(&fit.hat),
+                    &spec.vcov,
+                    clusters,
+                )?
+            };
             // Each coefficient's test and interval are independent refits:
             // they run in parallel and are collected in order.
             let per_coefficient = |j: usize| -> Coefficient {
