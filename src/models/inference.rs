@@ -185,23 +185,14 @@ pub fn ml_covariance(
     vcov: &VcovType,
     clusters: Option<&[usize]>,
 ) -> Result<Vec<f64>> {
-    // A large, well-conditioned design takes the inverse straight from the
-    // information of the fit (as accurate there, and no pass over the data);
-    // otherwise R's QR route.
-    let from_information = (prob.n > linalg::LARGE_ROWS)
-        .then(|| linalg::well_conditioned_inverse(&fit.information, prob.p))
-        .flatten();
-    let bread = match from_information {
-        Some(b) => b,
-        None => {
-            let w = linalg::row_map(prob.n, |i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]));
-            linalg::inverse_crossprod_qr(prob.x, prob.n, prob.p, &w).ok_or_else(|| {
-                Error::usage(
-                    "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
-                )
-            })?
-        }
-    };
+    let bread = linalg::inverse_information(prob.x, prob.n, prob.p, &fit.information, |i| {
+        prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
+    })
+    .ok_or_else(|| {
+        Error::usage(
+            "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
+        )
+    })?;
     if *vcov == VcovType::Model {
         return Ok(bread);
     }

@@ -139,6 +139,40 @@ fn clear_upper_vector_state() {
     }
 }
 
+/// The linear predictor of row `i`: `x_i' beta + offset_i`, summed in the
+/// same order everywhere so every pass gives the same value.
+#[inline]
+fn row_eta(xi: &[f64], beta: &[f64], offset: Option<&[f64]>, i: usize) -> f64 {
+    let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
+    for (a, b) in xi.iter().zip(beta) {
+        eta += a * b;
+    }
+    eta
+}
+
+/// `(X'WX)^-1` at an estimate with information `information` (`X'WX`) and
+/// per-row weights `w(i)`: for a large, well-conditioned design straight
+/// from the information ([`well_conditioned_inverse`]: as accurate there,
+/// and no pass over the data); otherwise from the QR decomposition of
+/// `W^(1/2) X`, as R computes it. `None` if singular.
+pub fn inverse_information<W>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    information: &[f64],
+    w: W,
+) -> Option<Vec<f64>>
+where
+    W: Fn(usize) -> f64 + Sync + Send,
+{
+    if n > LARGE_ROWS {
+        if let Some(v) = well_conditioned_inverse(information, p) {
+            return Some(v);
+        }
+    }
+    inverse_crossprod_qr(x, n, p, &row_map(n, w))
+}
+
 /// What one pass over the rows accumulates.
 #[derive(Debug, Clone)]
 pub struct Pass {
@@ -186,10 +220,7 @@ where
             for k in 0..m {
                 let i = s0 + k;
                 let xi = &xs[k * p..(k + 1) * p];
-                let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
-                for (a, b) in xi.iter().zip(beta) {
-                    eta += a * b;
-                }
+                let eta = row_eta(xi, beta, offset, i);
                 let (wi, ri, si) = row(i, eta);
                 w[k] = wi;
                 r[k] = ri;
@@ -245,10 +276,7 @@ where
         let mut acc = vec![0.0; p];
         for i in start..end {
             let xi = &x[i * p..(i + 1) * p];
-            let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
-            for (a, b) in xi.iter().zip(beta) {
-                eta += a * b;
-            }
+            let eta = row_eta(xi, beta, offset, i);
             let r = row(i, eta, lower_norm2(linv, p, xi));
             for (a, v) in acc.iter_mut().zip(xi) {
                 *a += r * v;
@@ -289,10 +317,7 @@ where
     let mut total = 0.0;
     for i in 0..n {
         let xi = &x[i * p..(i + 1) * p];
-        let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
-        for (a, b) in xi.iter().zip(beta) {
-            eta += a * b;
-        }
+        let eta = row_eta(xi, beta, offset, i);
         let (w, r, s) = row(i, eta);
         total += s;
         for a in 0..p {
@@ -509,7 +534,7 @@ const CHOLESKY_MAX_CONDITION: f64 = 1e6;
 
 /// The inverse of an SPD cross-product through its Cholesky factor, after
 /// scaling it to unit diagonal; `None` if it is not clearly well-conditioned.
-pub fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
+fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
     let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
     if d.iter().any(|v| v.is_nan() || *v <= 0.0) {
         return None;

@@ -509,18 +509,10 @@ pub fn fit_design(
                     fit.iterations
                 ));
             }
-            let from_information = (prob.n > linalg::LARGE_ROWS)
-                .then(|| linalg::well_conditioned_inverse(&fit.information, p))
-                .flatten();
-            let bread = match from_information {
-                Some(b) => b,
-                None => {
-                    let w =
-                        linalg::row_map(prob.n, |i| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]));
-                    linalg::inverse_crossprod_qr(prob.x, prob.n, p, &w)
-                        .ok_or_else(|| Error::usage("the penalized information is singular"))?
-                }
-            };
+            let bread = linalg::inverse_information(prob.x, prob.n, p, &fit.information, |i| {
+                prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
+            })
+            .ok_or_else(|| Error::usage("the penalized information is singular"))?;
             stage("Firth fit", t1);
             vcov = if spec.vcov == VcovType::Model {
                 bread
