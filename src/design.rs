@@ -292,9 +292,10 @@ pub fn read_numeric_design(
             vec![]
         },
     };
-    let Some(mut buffers) = crate::numeric_csv::read_into(path, &wanted, &layout) else {
+    let Some(read) = crate::numeric_csv::read_into(path, &wanted, &layout) else {
         return Ok(None);
     };
+    let mut buffers = read.buffers;
     let mut x = buffers.pop().expect("design buffer");
     let mut y = buffers.pop().expect("outcome buffer");
     let n_rows = y.len();
@@ -306,7 +307,7 @@ pub fn read_numeric_design(
     let complete = |i: usize, x: &[f64], y: &[f64]| {
         !y[i].is_nan() && x[i * p..(i + 1) * p].iter().all(|v| !v.is_nan())
     };
-    let rows_used: Vec<usize> = if (0..n_rows).all(|i| complete(i, &x, &y)) {
+    let rows_used: Vec<usize> = if !read.any_missing {
         (1..=n_rows).collect()
     } else {
         let mut kept = Vec::new();

@@ -102,17 +102,19 @@ fn add_sub_block(
     acc: &mut Mat<f64>,
 ) {
     let rows = w.len();
-    let scaled = &mut scaled[..rows * (p + 1)];
-    for a in 0..p {
-        let col = &mut scaled[a * rows..(a + 1) * rows];
-        for i in 0..rows {
-            col[i] = w[i] * x[i * p + a];
+    let width = p + 1;
+    let scaled = &mut scaled[..rows * width];
+    // Row by row (contiguous reads and writes): [w_i x_i', r_i].
+    for (i, out) in scaled.chunks_exact_mut(width).enumerate() {
+        let wi = w[i];
+        for (o, v) in out[..p].iter_mut().zip(&x[i * p..(i + 1) * p]) {
+            *o = wi * v;
         }
+        out[p] = r[i];
     }
-    scaled[p * rows..].copy_from_slice(r);
     // X_s' is p x rows with unit row stride: column-major with stride p.
     let lhs = MatRef::from_column_major_slice_with_stride(x, p, rows, p);
-    let rhs = MatRef::from_column_major_slice(scaled, rows, p + 1);
+    let rhs = MatRef::from_row_major_slice(scaled, rows, width);
     faer::linalg::matmul::matmul(
         acc.as_mut(),
         faer::Accum::Add,
@@ -335,6 +337,55 @@ where
         }
     }
     Pass { cross, xr, total }
+}
+
+/// One pass over the rows at `beta` that stores the linear predictor and
+/// `m_i` of `row(i, eta_i) = (m_i, s_i)` for every row and returns them with
+/// `sum s_i`, summed in the same blocks and order as [`weighted_pass`] (so the
+/// sum equals that pass's total).
+pub fn predictor_pass<F>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    beta: &[f64],
+    offset: Option<&[f64]>,
+    row: F,
+) -> (Vec<f64>, Vec<f64>, f64)
+where
+    F: Fn(usize, f64) -> (f64, f64) + Sync,
+{
+    let mut eta = vec![0.0; n];
+    let mut m = vec![0.0; n];
+    let block = |b: usize, eta: &mut [f64], m: &mut [f64]| -> f64 {
+        let start = b * BLOCK_ROWS;
+        let mut total = 0.0;
+        for (k, (e, v)) in eta.iter_mut().zip(m.iter_mut()).enumerate() {
+            let i = start + k;
+            *e = row_eta(&x[i * p..(i + 1) * p], beta, offset, i);
+            let (mi, si) = row(i, *e);
+            *v = mi;
+            total += si;
+        }
+        total
+    };
+    let parts: Vec<f64> = if n >= PARALLEL_MIN_ROWS {
+        eta.par_chunks_mut(BLOCK_ROWS)
+            .zip(m.par_chunks_mut(BLOCK_ROWS))
+            .enumerate()
+            .map(|(b, (e, v))| block(b, e, v))
+            .collect()
+    } else {
+        eta.chunks_mut(BLOCK_ROWS)
+            .zip(m.chunks_mut(BLOCK_ROWS))
+            .enumerate()
+            .map(|(b, (e, v))| block(b, e, v))
+            .collect()
+    };
+    let mut total = 0.0;
+    for v in parts {
+        total += v;
+    }
+    (eta, m, total)
 }
 
 /// `X' diag(w) X` over all rows.

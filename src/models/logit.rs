@@ -177,6 +177,32 @@ pub fn row_terms(y: f64, weight: f64, eta: f64) -> (f64, f64, f64) {
     )
 }
 
+/// The fitted probability and the deviance contribution of a row, as
+/// [`logistic`] and [`row_terms`] give them (the same operations, so the same
+/// values), from one `exp`.
+#[inline]
+fn row_mu_deviance(y: f64, weight: f64, eta: f64) -> (f64, f64) {
+    let e = (-eta.abs()).exp();
+    let mu = if eta >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    };
+    if weight == 0.0 {
+        return (mu, 0.0);
+    }
+    let t = if y == 1.0 { -eta } else { eta };
+    (mu, 2.0 * weight * (t.max(0.0) + (1.0 + e).ln()))
+}
+
+/// The convergence rule's step condition: every coefficient moved by at most
+/// `1e-8 * max(1, |b|)`.
+fn small_change(new: &[f64], old: &[f64]) -> bool {
+    new.iter()
+        .zip(old)
+        .all(|(b1, b0)| (b1 - b0).abs() <= 1e-8 * b1.abs().max(1.0))
+}
+
 /// Deviance, information `X' W X` and score `X' (w (y - mu))` at `beta`, in
 /// one pass over the rows.
 pub fn evaluate(prob: &Problem, beta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
@@ -206,6 +232,7 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
     let mut converged = false;
     let mut singular = false;
     let mut iterations = 0;
+    let mut final_predictions = None;
     if p == 0 {
         converged = true;
     }
@@ -218,6 +245,35 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
                 break;
             }
         };
+        // On a large design, a full step that is already small (the last
+        // step of a converging fit) is first checked with a cheaper pass:
+        // deviance, linear predictor and fitted values, no `X'WX`. If it
+        // meets the convergence rule the fit ends there, with the information
+        // of the previous iterate (as R's glm, whose covariance comes from the
+        // weights of its last iteration); otherwise the step goes on below.
+        if prob.n > linalg::LARGE_ROWS {
+            let cand: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+            if small_change(&cand, &beta) {
+                let (eta, mu, cand_dev) =
+                    linalg::predictor_pass(prob.x, prob.n, p, &cand, prob.offset, |i, e| {
+                        row_mu_deviance(prob.y[i], prob.weight(i), e)
+                    });
+                let acceptable = cand_dev.is_finite() && cand_dev <= dev * (1.0 + 1e-12) + 1e-12;
+                let change = (cand_dev - dev).abs() / (cand_dev.abs() + 0.1);
+                if acceptable && change < control.epsilon {
+                    history.push(Iteration {
+                        iteration: iterations,
+                        deviance: cand_dev,
+                        step_halvings: 0,
+                    });
+                    final_predictions = Some((eta, mu));
+                    beta = cand;
+                    dev = cand_dev;
+                    converged = true;
+                    break;
+                }
+            }
+        }
         let mut factor = 1.0;
         let mut halvings = 0;
         // Each candidate is evaluated in full (deviance, information and
@@ -238,10 +294,7 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
             halvings += 1;
         };
         let change = (new_dev - dev).abs() / (new_dev.abs() + 0.1);
-        let small_step = new_beta
-            .iter()
-            .zip(&beta)
-            .all(|(b1, b0)| (b1 - b0).abs() <= 1e-8 * b1.abs().max(1.0));
+        let small_step = small_change(&new_beta, &beta);
         beta = new_beta;
         dev = new_dev;
         info = new_info;
@@ -255,8 +308,11 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
             converged = true;
         }
     }
-    let eta = prob.linear_predictor(&beta);
-    let mu = linalg::row_map(prob.n, |i| logistic(eta[i]));
+    let (eta, mu) = final_predictions.unwrap_or_else(|| {
+        let eta = prob.linear_predictor(&beta);
+        let mu = linalg::row_map(prob.n, |i| logistic(eta[i]));
+        (eta, mu)
+    });
     Fit {
         beta,
         converged,
@@ -287,8 +343,9 @@ pub fn null_deviance(prob: &Problem, intercept: bool) -> f64 {
         }
         let mean = swy / sw;
         if mean > 0.0 && mean < 1.0 {
-            let eta = vec![(mean / (1.0 - mean)).ln(); prob.n];
-            return deviance(prob, &eta);
+            // The deviance at a constant probability is a function of the
+            // weighted counts of ones and zeros: no pass over the rows.
+            return -2.0 * (swy * mean.ln() + (sw - swy) * (-mean).ln_1p());
         }
     }
     let ones = vec![1.0; prob.n];
