@@ -13,6 +13,7 @@ pub mod design;
 pub mod error;
 pub mod formula;
 pub mod io;
+pub mod memory;
 pub mod models;
 pub mod numeric_csv;
 pub mod panel;

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use sovcost::app;
 
+#[global_allocator]
+static ALLOCATOR: sovcost::memory::HugePageAllocator = sovcost::memory::HugePageAllocator;
+
 #[derive(Parser)]
 #[command(
     name = "sovcost",

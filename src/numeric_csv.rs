@@ -103,7 +103,7 @@ pub fn read_into(path: &Path, wanted: &[String], layout: &Layout) -> Option<Nume
     let mut buffers: Vec<Vec<f64>> = layout
         .widths
         .iter()
-        .map(|&w| large_buffer(total * w))
+        .map(|&w| vec![0.0; total * w])
         .collect();
     // Each task's rows of every buffer.
     let mut parts: Vec<Vec<&mut [f64]>> = (0..tasks.len()).map(|_| Vec::new()).collect();
@@ -135,28 +135,6 @@ pub fn read_into(path: &Path, wanted: &[String], layout: &Layout) -> Option<Nume
         buffers,
         any_missing,
     })
-}
-
-/// A zeroed buffer of `len` values. A large one is fresh memory from the
-/// system, not yet touched; on Linux it is marked for transparent huge
-/// pages, so filling it takes one page fault per 2 MB rather than per 4 KB.
-fn large_buffer(len: usize) -> Vec<f64> {
-    let buffer = vec![0.0; len];
-    #[cfg(target_os = "linux")]
-    if len >= 4 << 20 {
-        const PAGE: usize = 4096;
-        let from = (buffer.as_ptr() as usize).next_multiple_of(PAGE);
-        let to = (buffer.as_ptr() as usize + len * std::mem::size_of::<f64>()) & !(PAGE - 1);
-        if to > from {
-            // SAFETY: the range lies inside the buffer's own allocation and
-            // is page-aligned; MADV_HUGEPAGE changes how pages are backed,
-            // never their contents. Failure (no THP support) is harmless.
-            unsafe {
-                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    buffer
 }
 
 /// Lines (a last line may lack its line end).

@@ -183,10 +183,10 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
     // Fitted values and hat values at the estimate.
     let eta = prob.linear_predictor(&beta);
     let mu = linalg::row_map(prob.n, |i| logit::logistic(eta[i]));
-    let hat = linalg::row_map(prob.n, |i| {
-        let xi = &prob.x[i * p..(i + 1) * p];
-        prob.weight(i) * mu[i] * (1.0 - mu[i]) * linalg::lower_norm2(&state.linv, p, xi)
-    });
+    let mut hat = linalg::quadratic_forms(prob.x, prob.n, p, &state.linv);
+    for (i, h) in hat.iter_mut().enumerate() {
+        *h *= prob.weight(i) * mu[i] * (1.0 - mu[i]);
+    }
     Some(FirthFit {
         beta,
         converged,
@@ -295,8 +295,9 @@ pub fn flic_intercept(prob: &Problem, full: &FirthFit, intercept: usize) -> f64 
     let mut a = full.beta[intercept];
     for _ in 0..50 {
         let (score, information) = linalg::row_sum2(prob.n, |i| {
-            let (w, r, _) = logit::row_terms(prob.y[i], prob.weight(i), offset[i] + a);
-            (r, w)
+            let weight = prob.weight(i);
+            let mu = logit::logistic(offset[i] + a);
+            (weight * (prob.y[i] - mu), weight * mu * (1.0 - mu))
         });
         let step = score / information;
         if !step.is_finite() || step.abs() > 5.0 {

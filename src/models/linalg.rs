@@ -257,6 +257,70 @@ where
     }
 }
 
+/// `q_k = |linv x_k|^2` for the `m` rows of a sub-block `xs`, from one
+/// matrix product `Z = X_s linv'` (scratch `z`, at least m x p).
+fn sub_block_quadratic(
+    xs: &[f64],
+    m: usize,
+    p: usize,
+    linv: &[f64],
+    z: &mut Mat<f64>,
+    q: &mut [f64],
+) {
+    let lhs = MatRef::from_row_major_slice(xs, m, p);
+    let rhs = MatRef::from_row_major_slice(linv, p, p).transpose();
+    faer::linalg::matmul::matmul(
+        z.as_mut().submatrix_mut(0, 0, m, p),
+        faer::Accum::Replace,
+        lhs,
+        rhs,
+        1.0,
+        faer::Par::Seq,
+    );
+    clear_upper_vector_state();
+    let q = &mut q[..m];
+    q.fill(0.0);
+    for a in 0..p {
+        let col = z.col(a);
+        for (k, v) in q.iter_mut().enumerate() {
+            let zk = col[k];
+            *v += zk * zk;
+        }
+    }
+}
+
+/// `q_i = |linv x_i|^2` for every row (lower-triangular `linv`, p x p,
+/// row-major): plain loops for a few rows, otherwise sub-blocks of rows
+/// through one matrix product each, blocks in parallel.
+pub fn quadratic_forms(x: &[f64], n: usize, p: usize, linv: &[f64]) -> Vec<f64> {
+    if n <= SUB_ROWS {
+        return (0..n)
+            .map(|i| lower_norm2(linv, p, &x[i * p..(i + 1) * p]))
+            .collect();
+    }
+    sequential();
+    let mut q = vec![0.0; n];
+    let block = |b: usize, out: &mut [f64]| {
+        let mut z = Mat::<f64>::zeros(SUB_ROWS, p);
+        let start = b * BLOCK_ROWS;
+        for (s, chunk) in out.chunks_mut(SUB_ROWS).enumerate() {
+            let s0 = start + s * SUB_ROWS;
+            let xs = &x[s0 * p..(s0 + chunk.len()) * p];
+            sub_block_quadratic(xs, chunk.len(), p, linv, &mut z, chunk);
+        }
+    };
+    if n >= PARALLEL_MIN_ROWS {
+        q.par_chunks_mut(BLOCK_ROWS)
+            .enumerate()
+            .for_each(|(b, out)| block(b, out));
+    } else {
+        q.chunks_mut(BLOCK_ROWS)
+            .enumerate()
+            .for_each(|(b, out)| block(b, out));
+    }
+    q
+}
+
 /// One pass over the rows at coefficients `beta` with the lower-triangular
 /// `linv` (p x p, row-major): for row i, `row(i, eta_i, q_i)` with
 /// `q_i = |linv x_i|^2` returns `r_i`, and the pass returns `X' r`. With
@@ -274,15 +338,38 @@ pub fn quadratic_pass<F>(
 where
     F: Fn(usize, f64, f64) -> f64 + Sync,
 {
-    let block = |start: usize, end: usize| -> Vec<f64> {
+    if n <= SUB_ROWS {
         let mut acc = vec![0.0; p];
-        for i in start..end {
+        for i in 0..n {
             let xi = &x[i * p..(i + 1) * p];
             let eta = row_eta(xi, beta, offset, i);
             let r = row(i, eta, lower_norm2(linv, p, xi));
             for (a, v) in acc.iter_mut().zip(xi) {
                 *a += r * v;
             }
+        }
+        return acc;
+    }
+    // Sub-blocks of rows: q for all of them from one matrix product.
+    sequential();
+    let block = |start: usize, end: usize| -> Vec<f64> {
+        let mut acc = vec![0.0; p];
+        let mut q = vec![0.0; SUB_ROWS];
+        let mut z = Mat::<f64>::zeros(SUB_ROWS, p);
+        let mut s0 = start;
+        while s0 < end {
+            let s1 = (s0 + SUB_ROWS).min(end);
+            let xs = &x[s0 * p..s1 * p];
+            sub_block_quadratic(xs, s1 - s0, p, linv, &mut z, &mut q);
+            for (k, xi) in xs.chunks_exact(p).enumerate() {
+                let i = s0 + k;
+                let eta = row_eta(xi, beta, offset, i);
+                let r = row(i, eta, q[k]);
+                for (a, v) in acc.iter_mut().zip(xi) {
+                    *a += r * v;
+                }
+            }
+            s0 = s1;
         }
         acc
     };
@@ -775,6 +862,33 @@ mod tests {
         }
         assert!((spd_logdet(&a, 2).unwrap() - det.ln()).abs() < 1e-14);
         assert!(spd_inverse(&[1.0, 1.0, 1.0, 1.0], 2).is_none());
+    }
+
+    #[test]
+    fn blocked_quadratic_forms_match_the_row_by_row_ones() {
+        // More rows than a sub-block, so the matrix-product route runs,
+        // with a last sub-block that is not full.
+        let (n, p) = (3 * SUB_ROWS + 17, 4);
+        let x: Vec<f64> = (0..n * p)
+            .map(|k| ((k * 37) % 17) as f64 / 7.0 - 1.0 + (k % p) as f64)
+            .collect();
+        let w = vec![0.25; n];
+        let (linv, _) = cholesky_inverse_factor(&weighted_crossprod(&x, n, p, &w), p).unwrap();
+        let q = quadratic_forms(&x, n, p, &linv);
+        let beta = vec![0.0; p];
+        let xr = quadratic_pass(&x, n, p, &beta, None, &linv, |_, _, q| q);
+        let mut want_xr = vec![0.0; p];
+        for i in 0..n {
+            let xi = &x[i * p..(i + 1) * p];
+            let want = lower_norm2(&linv, p, xi);
+            assert!((q[i] - want).abs() <= 1e-13 * want.max(1.0), "row {i}");
+            for a in 0..p {
+                want_xr[a] += want * xi[a];
+            }
+        }
+        for (g, v) in xr.iter().zip(&want_xr) {
+            assert!((g - v).abs() <= 1e-12 * v.abs().max(1.0));
+        }
     }
 
     #[test]
