@@ -91,6 +91,42 @@ pub fn score_factors(prob: &Problem, fit: &FirthFit) -> Vec<f64> {
     })
 }
 
+/// A Firth fit of up to `NEWTON_MAX_ROWS` rows and at least
+/// `NEWTON_MIN_COLUMNS` columns takes Newton steps with the exact Hessian of
+/// l*; otherwise scoring steps with `X'WX`. Scoring converges only
+/// linearly, and near separation slowly (twenty or more steps), but each
+/// step is cheap; the Hessian costs O(n p^3) per step and pays off in fewer
+/// steps only with many columns (measured on the bundled analyses: fewer
+/// than half the time at p = 13, more at p = 2).
+const NEWTON_MAX_ROWS: usize = 400;
+const NEWTON_MIN_COLUMNS: usize = 6;
+
+/// Minus the Hessian of l* at `beta` (p x p), with `linv` the inverse
+/// Cholesky factor of the information there. With `w_i = v_i mu_i (1 -
+/// mu_i)` (v the prior weight), `q_i = x_i' (X'WX)^-1 x_i`, hat value
+/// `h_i = w_i q_i` and `P_ij = x_i' (X'WX)^-1 x_j`, differentiating
+/// `U* = sum_i (v_i (y_i - mu_i) + h_i (1/2 - mu_i)) x_i` gives
+/// `H = X' diag(c) X - 2 (DX)' (P o P) (DX)`, where
+/// `c_i = -w_i + h_i ((1 - 2 mu_i)(1/2 - mu_i) - mu_i (1 - mu_i))` and
+/// `D = diag((1/2 - mu_i) w_i)`.
+fn negative_hessian(prob: &Problem, beta: &[f64], linv: &[f64]) -> Vec<f64> {
+    let (n, p) = (prob.n, prob.p);
+    let eta = prob.linear_predictor(beta);
+    let q = linalg::quadratic_forms(prob.x, n, p, linv);
+    let mut c = vec![0.0; n];
+    let mut d = vec![0.0; n];
+    for i in 0..n {
+        let mu = logit::logistic(eta[i]);
+        let w = prob.weight(i) * mu * (1.0 - mu);
+        let h = w * q[i];
+        c[i] = -w + h * ((1.0 - 2.0 * mu) * (0.5 - mu) - mu * (1.0 - mu));
+        d[i] = (0.5 - mu) * w;
+    }
+    let mut hessian = linalg::squared_hat_form(prob.x, n, p, linv, &c, &d);
+    hessian.iter_mut().for_each(|v| *v = -*v);
+    hessian
+}
+
 const MAX_STEP: f64 = 5.0;
 const MAX_ITERATIONS: usize = 500;
 
@@ -122,7 +158,23 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
             .map(|(a, b)| state.info[a * p + b])
             .collect();
         let rhs: Vec<f64> = free.iter().map(|&a| score[a]).collect();
-        let mut step = linalg::spd_solve(&sub, k, &rhs)?;
+        // A Newton step where l* is locally concave (minus its Hessian is
+        // positive definite); otherwise, and for many rows, a scoring step.
+        let newton = (prob.n <= NEWTON_MAX_ROWS && prob.p >= NEWTON_MIN_COLUMNS)
+            .then(|| {
+                let h = negative_hessian(prob, &beta, &state.linv);
+                let sub: Vec<f64> = free
+                    .iter()
+                    .flat_map(|&a| free.iter().map(move |&b| (a, b)))
+                    .map(|(a, b)| h[a * p + b])
+                    .collect();
+                linalg::spd_solve(&sub, k, &rhs)
+            })
+            .flatten();
+        let mut step = match newton {
+            Some(s) => s,
+            None => linalg::spd_solve(&sub, k, &rhs)?,
+        };
         let largest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));
         if largest > MAX_STEP {
             step.iter_mut().for_each(|s| *s *= MAX_STEP / largest);
@@ -324,6 +376,48 @@ pub fn flic_intercept(prob: &Problem, full: &FirthFit, intercept: usize) -> f64 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newton_hessian_is_the_derivative_of_the_modified_score() {
+        // Central differences of U* against the closed form, with prior
+        // weights and an offset, for a few columns and for many.
+        for p in [3, 7] {
+            let n = 40;
+            let mut state = 11u64;
+            let mut u = || {
+                let v = crate::models::resampling::splitmix64(&mut state);
+                (v >> 11) as f64 / (1u64 << 53) as f64
+            };
+            let x: Vec<f64> = (0..n * p)
+                .map(|k| if k % p == 0 { 1.0 } else { 2.0 * u() - 1.0 })
+                .collect();
+            let y: Vec<f64> = (0..n).map(|_| f64::from(u8::from(u() < 0.4))).collect();
+            let weights: Vec<f64> = (0..n).map(|_| 1.0 + (3.0 * u()).floor()).collect();
+            let offset: Vec<f64> = (0..n).map(|_| 0.3 * u()).collect();
+            let mut prob = Problem::new(&x, n, p, &y);
+            prob.weights = Some(&weights);
+            prob.offset = Some(&offset);
+            let beta: Vec<f64> = (0..p).map(|j| 0.4 - 0.15 * j as f64).collect();
+            let score = |b: &[f64]| modified_score(&prob, b, &evaluate(&prob, b).unwrap());
+            let state = evaluate(&prob, &beta).unwrap();
+            let h = negative_hessian(&prob, &beta, &state.linv);
+            let step = 1e-6;
+            for l in 0..p {
+                let (mut up, mut down) = (beta.clone(), beta.clone());
+                up[l] += step;
+                down[l] -= step;
+                let (su, sd) = (score(&up), score(&down));
+                for k in 0..p {
+                    let numeric = -(su[k] - sd[k]) / (2.0 * step);
+                    let exact = h[k * p + l];
+                    assert!(
+                        (numeric - exact).abs() <= 1e-6 * exact.abs().max(1.0),
+                        "p = {p}, H[{k},{l}]: {numeric} vs {exact}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn firth_estimate_is_finite_under_separation() {

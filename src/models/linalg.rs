@@ -89,6 +89,14 @@ fn symmetrize(a: &mut [f64], p: usize) {
 /// Rows per sub-block: the weighted copy of a sub-block stays in cache.
 const SUB_ROWS: usize = 256;
 
+/// Whether a pass over `n` rows of `p` columns runs in plain loops rather
+/// than through matrix products per sub-block: for a few rows of a few
+/// columns (resampling refits, simulations), where a product's fixed cost
+/// is larger than the work.
+fn plain_loops(n: usize, p: usize) -> bool {
+    n <= SUB_ROWS && p < 6
+}
+
 /// Adds `X_s' [diag(w_s) X_s | r_s]` for the rows `s` of a sub-block to
 /// `acc` (p x (p + 1), column-major: the cross-product, then `X_s' r_s`),
 /// with faer's matrix product. `scaled` is scratch of at least
@@ -203,16 +211,17 @@ pub fn weighted_pass<F>(
 where
     F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
 {
-    if n <= SUB_ROWS {
+    if plain_loops(n, p) {
         return small_weighted_pass(x, n, p, beta, offset, row);
     }
     sequential();
     let len = p * (p + 1);
     let block = |start: usize, end: usize| -> Vec<f64> {
+        let rows = SUB_ROWS.min(end - start);
         let mut acc = Mat::<f64>::zeros(p, p + 1);
-        let mut scaled = vec![0.0; SUB_ROWS * (p + 1)];
-        let mut w = vec![0.0; SUB_ROWS];
-        let mut r = vec![0.0; SUB_ROWS];
+        let mut scaled = vec![0.0; rows * (p + 1)];
+        let mut w = vec![0.0; rows];
+        let mut r = vec![0.0; rows];
         let mut total = 0.0;
         let mut s0 = start;
         while s0 < end {
@@ -293,7 +302,7 @@ fn sub_block_quadratic(
 /// row-major): plain loops for a few rows, otherwise sub-blocks of rows
 /// through one matrix product each, blocks in parallel.
 pub fn quadratic_forms(x: &[f64], n: usize, p: usize, linv: &[f64]) -> Vec<f64> {
-    if n <= SUB_ROWS {
+    if plain_loops(n, p) {
         return (0..n)
             .map(|i| lower_norm2(linv, p, &x[i * p..(i + 1) * p]))
             .collect();
@@ -301,7 +310,7 @@ pub fn quadratic_forms(x: &[f64], n: usize, p: usize, linv: &[f64]) -> Vec<f64> 
     sequential();
     let mut q = vec![0.0; n];
     let block = |b: usize, out: &mut [f64]| {
-        let mut z = Mat::<f64>::zeros(SUB_ROWS, p);
+        let mut z = Mat::<f64>::zeros(SUB_ROWS.min(out.len()), p);
         let start = b * BLOCK_ROWS;
         for (s, chunk) in out.chunks_mut(SUB_ROWS).enumerate() {
             let s0 = start + s * SUB_ROWS;
@@ -321,6 +330,81 @@ pub fn quadratic_forms(x: &[f64], n: usize, p: usize, linv: &[f64]) -> Vec<f64> 
     q
 }
 
+/// `X' diag(c) X - 2 (D X)' (P o P) (D X)` with `D = diag(d)`,
+/// `P_ij = z_i' z_j` for `z_i = linv x_i`, and `o` the elementwise product:
+/// the Hessian of Firth's penalized log-likelihood has this form (see
+/// `firth::negative_hessian`). Since `P_ij^2 = vec(z_i z_i')' vec(z_j z_j')`,
+/// the second term is `2 K K'` with `K = sum_i d_i x_i vec(z_i z_i')'`
+/// (p x p(p+1)/2, each off-diagonal pair once with weight sqrt 2): O(n p^3)
+/// work and no n x n matrix.
+pub fn squared_hat_form(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    linv: &[f64],
+    c: &[f64],
+    d: &[f64],
+) -> Vec<f64> {
+    sequential();
+    let xm = MatRef::from_row_major_slice(x, n, p);
+    let mut z = Mat::<f64>::zeros(n, p);
+    faer::linalg::matmul::matmul(
+        z.as_mut(),
+        faer::Accum::Replace,
+        xm,
+        MatRef::from_row_major_slice(linv, p, p).transpose(),
+        1.0,
+        faer::Par::Seq,
+    );
+    let pairs = p * (p + 1) / 2;
+    let mut g = Mat::<f64>::zeros(n, pairs);
+    let mut col = 0;
+    for r in 0..p {
+        for s in r..p {
+            let weight = if r == s {
+                1.0
+            } else {
+                std::f64::consts::SQRT_2
+            };
+            for i in 0..n {
+                g[(i, col)] = weight * d[i] * z[(i, r)] * z[(i, s)];
+            }
+            col += 1;
+        }
+    }
+    let mut k = Mat::<f64>::zeros(p, pairs);
+    faer::linalg::matmul::matmul(
+        k.as_mut(),
+        faer::Accum::Replace,
+        xm.transpose(),
+        g.as_ref(),
+        1.0,
+        faer::Par::Seq,
+    );
+    let cx = Mat::<f64>::from_fn(n, p, |i, a| c[i] * x[i * p + a]);
+    let mut out = Mat::<f64>::zeros(p, p);
+    faer::linalg::matmul::matmul(
+        out.as_mut(),
+        faer::Accum::Replace,
+        xm.transpose(),
+        cx.as_ref(),
+        1.0,
+        faer::Par::Seq,
+    );
+    faer::linalg::matmul::matmul(
+        out.as_mut(),
+        faer::Accum::Add,
+        k.as_ref(),
+        k.as_ref().transpose(),
+        -2.0,
+        faer::Par::Seq,
+    );
+    clear_upper_vector_state();
+    let mut h = from_mat(out.as_ref());
+    symmetrize(&mut h, p);
+    h
+}
+
 /// One pass over the rows at coefficients `beta` with the lower-triangular
 /// `linv` (p x p, row-major): for row i, `row(i, eta_i, q_i)` with
 /// `q_i = |linv x_i|^2` returns `r_i`, and the pass returns `X' r`. With
@@ -338,7 +422,7 @@ pub fn quadratic_pass<F>(
 where
     F: Fn(usize, f64, f64) -> f64 + Sync,
 {
-    if n <= SUB_ROWS {
+    if plain_loops(n, p) {
         let mut acc = vec![0.0; p];
         for i in 0..n {
             let xi = &x[i * p..(i + 1) * p];
@@ -353,9 +437,10 @@ where
     // Sub-blocks of rows: q for all of them from one matrix product.
     sequential();
     let block = |start: usize, end: usize| -> Vec<f64> {
+        let rows = SUB_ROWS.min(end - start);
         let mut acc = vec![0.0; p];
-        let mut q = vec![0.0; SUB_ROWS];
-        let mut z = Mat::<f64>::zeros(SUB_ROWS, p);
+        let mut q = vec![0.0; rows];
+        let mut z = Mat::<f64>::zeros(rows, p);
         let mut s0 = start;
         while s0 < end {
             let s1 = (s0 + SUB_ROWS).min(end);
