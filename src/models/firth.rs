@@ -44,13 +44,39 @@ struct State {
     linv: Vec<f64>,
     loglik: f64,
     penalized: f64,
+    /// The fitted probabilities, kept from the pass for a small design (the
+    /// modified score then needs no `exp`).
+    mu: Option<Vec<f64>>,
 }
+
+/// Up to this many rows the fitted probabilities of a pass are kept.
+const KEEP_MU_ROWS: usize = 4096;
 
 /// l* at `beta`, from one pass over the rows (deviance and `X'WX`).
 fn evaluate(prob: &Problem, beta: &[f64]) -> Option<State> {
-    let (deviance, info, _) = match prob.known_at_zero(beta) {
-        Some(z) => (z.deviance, z.information.clone(), vec![]),
-        None => logit::evaluate(prob, beta),
+    let mut mu = None;
+    let (deviance, info) = match prob.known_at_zero(beta) {
+        Some(z) => (z.deviance, z.information.clone()),
+        None if prob.n <= KEEP_MU_ROWS && prob.p > 0 => {
+            use std::sync::atomic::{AtomicU64, Ordering};
+            let kept: Vec<AtomicU64> = (0..prob.n).map(|_| AtomicU64::new(0)).collect();
+            let pass =
+                linalg::weighted_pass(prob.x, prob.n, prob.p, beta, prob.offset, |i, eta| {
+                    let (w, r, s, m) = logit::row_terms_mu(prob.y[i], prob.weight(i), eta);
+                    kept[i].store(m.to_bits(), Ordering::Relaxed);
+                    (w, r, s)
+                });
+            mu = Some(
+                kept.into_iter()
+                    .map(|m| f64::from_bits(m.into_inner()))
+                    .collect(),
+            );
+            (pass.total, pass.cross)
+        }
+        None => {
+            let (deviance, info, _) = logit::evaluate(prob, beta);
+            (deviance, info)
+        }
     };
     let (linv, logdet) = linalg::cholesky_inverse_factor(&info, prob.p)?;
     let loglik = -0.5 * deviance;
@@ -59,14 +85,14 @@ fn evaluate(prob: &Problem, beta: &[f64]) -> Option<State> {
         linv,
         loglik,
         penalized: loglik + 0.5 * logdet,
+        mu,
     })
 }
 
 /// The per-row factor `e_i` of the modified score `U* = sum e_i x_i`, from
 /// the linear predictor and `q_i = x_i' (X'WX)^-1 x_i`.
 #[inline]
-fn score_factor(y: f64, weight: f64, eta: f64, q: f64) -> f64 {
-    let mu = logit::logistic(eta);
+fn score_factor(y: f64, weight: f64, mu: f64, q: f64) -> f64 {
     let hat = weight * mu * (1.0 - mu) * q;
     weight * (y - mu) + hat * (0.5 - mu)
 }
@@ -80,7 +106,13 @@ fn modified_score(prob: &Problem, beta: &[f64], s: &State) -> Vec<f64> {
         beta,
         prob.offset,
         &s.linv,
-        |i, eta, q| score_factor(prob.y[i], prob.weight(i), eta, q),
+        |i, eta, q| {
+            let mu = match &s.mu {
+                Some(mu) => mu[i],
+                None => logit::logistic(eta),
+            };
+            score_factor(prob.y[i], prob.weight(i), mu, q)
+        },
     )
 }
 

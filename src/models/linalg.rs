@@ -54,8 +54,50 @@ pub fn spd_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
     }
 }
 
+/// Up to this size the Cholesky factor is computed in plain loops (faer's
+/// general routine costs more than the work for the 2 x 2 to 8 x 8 systems
+/// of resampling refits and simulations).
+const SMALL_CHOLESKY: usize = 8;
+
+/// The lower Cholesky factor of a small SPD matrix (row-major), by the
+/// Cholesky-Banachiewicz recurrence; `None` if a pivot is not positive.
+fn small_cholesky(a: &[f64], p: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; p * p];
+    for i in 0..p {
+        for j in 0..=i {
+            let mut s = a[i * p + j];
+            for k in 0..j {
+                s -= l[i * p + k] * l[j * p + k];
+            }
+            if i == j {
+                if !(s > 0.0 && s.is_finite()) {
+                    return None;
+                }
+                l[i * p + i] = s.sqrt();
+            } else {
+                l[i * p + j] = s / l[j * p + j];
+            }
+        }
+    }
+    Some(l)
+}
+
 /// Solves `a x = b` for symmetric positive-definite `a`.
 pub fn spd_solve(a: &[f64], p: usize, b: &[f64]) -> Option<Vec<f64>> {
+    if p <= SMALL_CHOLESKY {
+        let l = small_cholesky(a, p)?;
+        // L z = b, then L' x = z.
+        let mut x = b.to_vec();
+        for i in 0..p {
+            let s: f64 = (0..i).map(|k| l[i * p + k] * x[k]).sum();
+            x[i] = (x[i] - s) / l[i * p + i];
+        }
+        for i in (0..p).rev() {
+            let s: f64 = (i + 1..p).map(|k| l[k * p + i] * x[k]).sum();
+            x[i] = (x[i] - s) / l[i * p + i];
+        }
+        return x.iter().all(|v| v.is_finite()).then_some(x);
+    }
     let m = to_mat(a, p);
     let llt = m.llt(Side::Lower).ok()?;
     let mut rhs = Mat::from_fn(p, 1, |i, _| b[i]);
@@ -570,19 +612,29 @@ pub fn weighted_crossprod(x: &[f64], n: usize, p: usize, w: &[f64]) -> Vec<f64> 
 /// (row-major), with `log det`; `None` if the matrix is not numerically
 /// positive definite.
 pub fn cholesky_inverse_factor(a: &[f64], p: usize) -> Option<(Vec<f64>, f64)> {
+    if p <= SMALL_CHOLESKY {
+        let l = small_cholesky(a, p)?;
+        return lower_inverse(|r, c| l[r * p + c], p);
+    }
     let m = to_mat(a, p);
     let llt = m.llt(Side::Lower).ok()?;
     let l = llt.L();
-    let logdet = (0..p).map(|i| 2.0 * l[(i, i)].ln()).sum();
+    lower_inverse(|r, c| l[(r, c)], p)
+}
+
+/// The inverse of a lower-triangular matrix with entries `l(r, c)`, and
+/// `2 sum log l(i, i)` (the log determinant of `L L'`); `None` if not finite.
+fn lower_inverse<L: Fn(usize, usize) -> f64>(l: L, p: usize) -> Option<(Vec<f64>, f64)> {
+    let logdet = (0..p).map(|i| 2.0 * l(i, i).ln()).sum();
     // Forward substitution, column by column of the identity.
     let mut inv = vec![0.0; p * p];
     for c in 0..p {
         for r in c..p {
             let mut s = if r == c { 1.0 } else { 0.0 };
             for k in c..r {
-                s -= l[(r, k)] * inv[k * p + c];
+                s -= l(r, k) * inv[k * p + c];
             }
-            inv[r * p + c] = s / l[(r, r)];
+            inv[r * p + c] = s / l(r, r);
         }
     }
     inv.iter().all(|v| v.is_finite()).then_some((inv, logdet))

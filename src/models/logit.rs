@@ -157,12 +157,23 @@ pub fn row_terms(y: f64, weight: f64, eta: f64) -> (f64, f64, f64) {
     if weight == 0.0 {
         return (0.0, 0.0, 0.0);
     }
+    let (w, r, s, _) = row_terms_mu(y, weight, eta);
+    (w, r, s)
+}
+
+/// [`row_terms`] and the fitted probability `mu`, the same value as
+/// [`logistic`] gives (also for a row of weight 0).
+#[inline]
+pub fn row_terms_mu(y: f64, weight: f64, eta: f64) -> (f64, f64, f64, f64) {
     let e = (-eta.abs()).exp();
     let mu = if eta >= 0.0 {
         1.0 / (1.0 + e)
     } else {
         e / (1.0 + e)
     };
+    if weight == 0.0 {
+        return (0.0, 0.0, 0.0, mu);
+    }
     // -log P(y) = softplus(-eta) if y = 1, softplus(eta) if y = 0, and
     // softplus(t) = max(t, 0) + log(1 + exp(-|t|)).
     let t = if y == 1.0 { -eta } else { eta };
@@ -174,6 +185,7 @@ pub fn row_terms(y: f64, weight: f64, eta: f64) -> (f64, f64, f64) {
         weight * mu * (1.0 - mu),
         weight * (y - mu),
         2.0 * weight * nll,
+        mu,
     )
 }
 
