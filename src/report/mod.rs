@@ -54,6 +54,9 @@ pub fn write_reports(results: &RunResults, out: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// A figure as SVG text, PNG bytes and PDF bytes.
+type DrawnFigure = (String, Vec<u8>, Vec<u8>);
+
 fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
@@ -70,15 +73,28 @@ fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
     json.push('\n');
     put("results.json", json.as_bytes())?;
     let figs = figures::figures(results);
+    // The figures are drawn in parallel (each PNG through its own scratch
+    // file) and written in order.
+    let figure_dir = dir.join("figures");
+    std::fs::create_dir_all(&figure_dir).map_err(|e| io_err(&figure_dir, e))?;
+    let rendered: Vec<Result<DrawnFigure>> = {
+        use rayon::prelude::*;
+        figs.par_iter()
+            .map(|f| {
+                let svg = figures::svg(f)?;
+                let png = figures::png(f, &figure_dir.join(format!(".{}.png", f.name)))?;
+                let pdf = figures::pdf(&svg)?;
+                Ok((svg, png, pdf))
+            })
+            .collect()
+    };
     let mut svgs = Vec::new();
     let mut names = Vec::new();
-    for f in &figs {
-        let svg = figures::svg(f)?;
+    for (f, drawn) in figs.iter().zip(rendered) {
+        let (svg, png, pdf) = drawn?;
         put(&format!("figures/{}.svg", f.name), svg.as_bytes())?;
-        let tmp = dir.join(format!("figures/.{}.png", f.name));
-        let png = figures::png(f, &tmp)?;
         put(&format!("figures/{}.png", f.name), &png)?;
-        put(&format!("figures/{}.pdf", f.name), &figures::pdf(&svg)?)?;
+        put(&format!("figures/{}.pdf", f.name), &pdf)?;
         names.push((f.name.clone(), f.caption.clone()));
         svgs.push((f.name.clone(), svg));
     }
