@@ -71,7 +71,8 @@ pub struct Design {
     pub variables: Vec<Variable>,
     /// The value of each variable in each used row (see [`Design::value`]).
     pub data: Vec<VariableData>,
-    /// 1-based data rows of the table that were used.
+    /// 1-based data rows of the table that were used; empty when every row
+    /// was used, in order (see [`Design::data_row`]).
     pub rows_used: Vec<usize>,
     pub n_dropped: usize,
     pub term_labels: Vec<String>,
@@ -83,6 +84,24 @@ pub struct Design {
 }
 
 impl Design {
+    /// The 1-based data row of design row `i`.
+    pub fn data_row(&self, i: usize) -> usize {
+        if self.rows_used.is_empty() {
+            i + 1
+        } else {
+            self.rows_used[i]
+        }
+    }
+
+    /// The 1-based data rows of all design rows.
+    pub fn data_rows(&self) -> std::borrow::Cow<'_, [usize]> {
+        if self.rows_used.is_empty() {
+            std::borrow::Cow::Owned((1..=self.n).collect())
+        } else {
+            std::borrow::Cow::Borrowed(&self.rows_used)
+        }
+    }
+
     pub fn names(&self) -> Vec<String> {
         self.columns.iter().map(|c| c.name.clone()).collect()
     }
@@ -308,7 +327,7 @@ pub fn read_numeric_design(
         !y[i].is_nan() && x[i * p..(i + 1) * p].iter().all(|v| !v.is_nan())
     };
     let rows_used: Vec<usize> = if !read.any_missing {
-        (1..=n_rows).collect()
+        Vec::new()
     } else {
         let mut kept = Vec::new();
         for i in 0..n_rows {
@@ -325,7 +344,11 @@ pub fn read_numeric_design(
         y.truncate(kept.len());
         kept
     };
-    let n = rows_used.len();
+    let n = if read.any_missing {
+        rows_used.len()
+    } else {
+        n_rows
+    };
     if n == 0 {
         return Ok(None);
     }

@@ -553,53 +553,49 @@ where
     Pass { cross, xr, total }
 }
 
-/// One pass over the rows at `beta` that stores the linear predictor and
-/// `m_i` of `row(i, eta_i) = (m_i, s_i)` for every row and returns them with
+/// One pass over the rows at `beta` that stores `m_i` of
+/// `row(i, eta_i) = (m_i, s_i)` for every row and returns them with
 /// `sum s_i`, summed in the same blocks and order as [`weighted_pass`] (so the
 /// sum equals that pass's total).
-pub fn predictor_pass<F>(
+pub fn fitted_pass<F>(
     x: &[f64],
     n: usize,
     p: usize,
     beta: &[f64],
     offset: Option<&[f64]>,
     row: F,
-) -> (Vec<f64>, Vec<f64>, f64)
+) -> (Vec<f64>, f64)
 where
     F: Fn(usize, f64) -> (f64, f64) + Sync,
 {
-    let mut eta = vec![0.0; n];
     let mut m = vec![0.0; n];
-    let block = |b: usize, eta: &mut [f64], m: &mut [f64]| -> f64 {
+    let block = |b: usize, m: &mut [f64]| -> f64 {
         let start = b * BLOCK_ROWS;
         let mut total = 0.0;
-        for (k, (e, v)) in eta.iter_mut().zip(m.iter_mut()).enumerate() {
+        for (k, v) in m.iter_mut().enumerate() {
             let i = start + k;
-            *e = row_eta(&x[i * p..(i + 1) * p], beta, offset, i);
-            let (mi, si) = row(i, *e);
+            let (mi, si) = row(i, row_eta(&x[i * p..(i + 1) * p], beta, offset, i));
             *v = mi;
             total += si;
         }
         total
     };
     let parts: Vec<f64> = if n >= PARALLEL_MIN_ROWS {
-        eta.par_chunks_mut(BLOCK_ROWS)
-            .zip(m.par_chunks_mut(BLOCK_ROWS))
+        m.par_chunks_mut(BLOCK_ROWS)
             .enumerate()
-            .map(|(b, (e, v))| block(b, e, v))
+            .map(|(b, v)| block(b, v))
             .collect()
     } else {
-        eta.chunks_mut(BLOCK_ROWS)
-            .zip(m.chunks_mut(BLOCK_ROWS))
+        m.chunks_mut(BLOCK_ROWS)
             .enumerate()
-            .map(|(b, (e, v))| block(b, e, v))
+            .map(|(b, v)| block(b, v))
             .collect()
     };
     let mut total = 0.0;
     for v in parts {
         total += v;
     }
-    (eta, m, total)
+    (m, total)
 }
 
 /// `X' diag(w) X` over all rows.

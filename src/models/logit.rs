@@ -118,7 +118,6 @@ pub struct Fit {
     pub iterations: usize,
     pub history: Vec<Iteration>,
     pub deviance: f64,
-    pub eta: Vec<f64>,
     pub mu: Vec<f64>,
     /// `X' W X` at the estimate (the observed = expected information).
     pub information: Vec<f64>,
@@ -189,24 +188,6 @@ pub fn row_terms_mu(y: f64, weight: f64, eta: f64) -> (f64, f64, f64, f64) {
     )
 }
 
-/// The fitted probability and the deviance contribution of a row, as
-/// [`logistic`] and [`row_terms`] give them (the same operations, so the same
-/// values), from one `exp`.
-#[inline]
-fn row_mu_deviance(y: f64, weight: f64, eta: f64) -> (f64, f64) {
-    let e = (-eta.abs()).exp();
-    let mu = if eta >= 0.0 {
-        1.0 / (1.0 + e)
-    } else {
-        e / (1.0 + e)
-    };
-    if weight == 0.0 {
-        return (mu, 0.0);
-    }
-    let t = if y == 1.0 { -eta } else { eta };
-    (mu, 2.0 * weight * (t.max(0.0) + (1.0 + e).ln()))
-}
-
 /// The convergence rule's step condition: every coefficient moved by at most
 /// `1e-8 * max(1, |b|)`.
 fn small_change(new: &[f64], old: &[f64]) -> bool {
@@ -244,7 +225,7 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
     let mut converged = false;
     let mut singular = false;
     let mut iterations = 0;
-    let mut final_predictions = None;
+    let mut fitted = None;
     if p == 0 {
         converged = true;
     }
@@ -266,9 +247,10 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
         if prob.n > linalg::LARGE_ROWS {
             let cand: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
             if small_change(&cand, &beta) {
-                let (eta, mu, cand_dev) =
-                    linalg::predictor_pass(prob.x, prob.n, p, &cand, prob.offset, |i, e| {
-                        row_mu_deviance(prob.y[i], prob.weight(i), e)
+                let (mu, cand_dev) =
+                    linalg::fitted_pass(prob.x, prob.n, p, &cand, prob.offset, |i, e| {
+                        let (_, _, s, mu) = row_terms_mu(prob.y[i], prob.weight(i), e);
+                        (mu, s)
                     });
                 let acceptable = cand_dev.is_finite() && cand_dev <= dev * (1.0 + 1e-12) + 1e-12;
                 let change = (cand_dev - dev).abs() / (cand_dev.abs() + 0.1);
@@ -278,7 +260,7 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
                         deviance: cand_dev,
                         step_halvings: 0,
                     });
-                    final_predictions = Some((eta, mu));
+                    fitted = Some(mu);
                     beta = cand;
                     dev = cand_dev;
                     converged = true;
@@ -320,10 +302,9 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
             converged = true;
         }
     }
-    let (eta, mu) = final_predictions.unwrap_or_else(|| {
+    let mu = fitted.unwrap_or_else(|| {
         let eta = prob.linear_predictor(&beta);
-        let mu = linalg::row_map(prob.n, |i| logistic(eta[i]));
-        (eta, mu)
+        linalg::row_map(prob.n, |i| logistic(eta[i]))
     });
     Fit {
         beta,
@@ -331,7 +312,6 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
         iterations,
         history,
         deviance: dev,
-        eta,
         mu,
         information: info,
         singular,

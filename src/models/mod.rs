@@ -284,7 +284,7 @@ fn check_separation(design: &Design, ml: Option<&logit::Fit>) -> Result<Option<S
             design.p,
             &design.y,
             &design.names(),
-            &design.rows_used,
+            &design.data_rows(),
         )
         .map(Some)
     } else {
@@ -724,7 +724,7 @@ fn separated_limit(
     clusters: Option<&[usize]>,
 ) -> Option<SeparatedLimit> {
     let keep_rows: Vec<usize> = (0..design.n)
-        .filter(|&i| sep.boundary_rows.contains(&design.rows_used[i]))
+        .filter(|&i| sep.boundary_rows.contains(&design.data_row(i)))
         .collect();
     let keep_cols: Vec<usize> = (0..design.p)
         .filter(|j| !infinite.iter().any(|(k, _)| k == j))
