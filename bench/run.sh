@@ -6,13 +6,18 @@
 # numpy/pandas/statsmodels, uses several GB of memory, and its timings depend on the machine.
 #
 # Usage: bench/run.sh [--quick] [--rows N] [--covariates K] [--seed S]
-#                     [--firth-timeout SEC] [--reuse-data]
+#                     [--firth-timeout SEC] [--reuse-data] [--repeat K]
 #   default size      --rows 5000000 --covariates 10
 #   --quick           --rows 200000 (a check that everything works; a few minutes)
 #   --firth-timeout   kill `sovcost fit --method firth` (default inference: profile intervals and
 #                     penalized LR tests) after SEC seconds and report it as timed out
 #                     (default 300 for the full size, none with --quick; 0 = no limit)
 #   --reuse-data      keep an existing generated CSV of the same size and seed
+#   --repeat K        run every timed command K times and report the median wall time (and the
+#                     largest peak memory); default 3, 1 with --quick. A run that times out or
+#                     fails is not repeated. On a virtual machine the first touch of fresh memory
+#                     can vary from run to run by a factor of two; the median of three steadies
+#                     the ratios
 # Environment:
 #   SOVCOST           the binary to time (default target/release/sovcost); it is copied to the
 #                     work directory first, so a rebuild during the run cannot mix two binaries
@@ -32,6 +37,7 @@ SEED=42
 QUICK=0
 FIRTH_TIMEOUT=""
 REUSE=0
+REPEAT=""
 BOOT_ROWS=80
 BOOT_COVS=4
 BOOT_R=1000
@@ -45,10 +51,15 @@ while [[ $# -gt 0 ]]; do
     --seed) SEED="$2"; shift 2 ;;
     --firth-timeout) FIRTH_TIMEOUT="$2"; shift 2 ;;
     --reuse-data) REUSE=1; shift ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+if [[ -z "$REPEAT" ]]; then
+  if [[ $QUICK -eq 1 ]]; then REPEAT=1; else REPEAT=3; fi
+fi
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --repeat needs a positive whole number" >&2; exit 2; }
 if [[ -z "$FIRTH_TIMEOUT" ]]; then
   if [[ $QUICK -eq 1 ]]; then FIRTH_TIMEOUT=0; else FIRTH_TIMEOUT=300; fi
 fi
@@ -126,30 +137,50 @@ cat "$BIG" > /dev/null
 # ---------------------------------------------------------------------------------------------
 # Timing
 
-# timed NAME TIMEOUT CMD... : runs CMD under /usr/bin/time; stdout to $WORK/NAME.out, stderr to
-# $WORK/NAME.err; sets WALL, PEAK_KB, CPU and STATUS (ok, timeout, failed(rc)).
-declare -A WALL PEAK_KB CPU STATUS
+# timed NAME TIMEOUT CMD... : runs CMD under /usr/bin/time, REPEAT times unless a run fails or
+# times out; stdout to $WORK/NAME.out, stderr to $WORK/NAME.err (those of the median run); sets
+# WALL (median), PEAK_KB (largest), CPU (of the median run) and STATUS (ok, timeout, failed(rc)).
+declare -A WALL PEAK_KB CPU STATUS RUNS
 timed() {
-  local name="$1" limit="$2" rc=0
+  local name="$1" limit="$2" rc=0 k
   shift 2
   local -a cmd=("$@")
   # --foreground: timeout signals only the command and reaps it, so /usr/bin/time still sees its
   # CPU time and peak memory (without it, timeout also kills itself before reaping).
   if [[ "$limit" != 0 ]]; then cmd=(timeout --foreground --signal=KILL "$limit" "${cmd[@]}"); fi
   echo "run.sh: [$name] ${*}" >&2
-  /usr/bin/time -f "%e %M %U %S" -o "$WORK/$name.time" "${cmd[@]}" \
-    > "$WORK/$name.out" 2> "$WORK/$name.err" || rc=$?
-  # /usr/bin/time prefixes a "Command exited with non-zero status" line on failure; the numbers
-  # are the last line.
+  local -a walls=()
+  local peak=0
+  for ((k = 1; k <= REPEAT; k++)); do
+    rc=0
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/$name.time.$k" "${cmd[@]}" \
+      > "$WORK/$name.out.$k" 2> "$WORK/$name.err.$k" || rc=$?
+    # /usr/bin/time prefixes a "Command exited with non-zero status" line on failure; the
+    # numbers are the last line.
+    read -r w m u s < <(tail -n 1 "$WORK/$name.time.$k")
+    walls+=("$w $k")
+    if (( m > peak )); then peak=$m; fi
+    [[ $rc -eq 0 ]] || break
+  done
+  # The median run (the lower middle one for an even count).
+  local runs=${#walls[@]}
+  local mid
+  mid=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p" | cut -d' ' -f2)
+  cp "$WORK/$name.out.$mid" "$WORK/$name.out"
+  cp "$WORK/$name.err.$mid" "$WORK/$name.err"
+  cp "$WORK/$name.time.$mid" "$WORK/$name.time"
   read -r w m u s < <(tail -n 1 "$WORK/$name.time")
   WALL[$name]=$w
-  PEAK_KB[$name]=$m
+  PEAK_KB[$name]=$peak
+  RUNS[$name]=$runs
   CPU[$name]=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
   if [[ $rc -eq 0 ]]; then STATUS[$name]=ok
   elif [[ "$limit" != 0 && ( $rc -eq 137 || $rc -eq 124 ) ]]; then STATUS[$name]=timeout
   else STATUS[$name]="failed($rc)"; echo "run.sh: [$name] failed, exit $rc; see $WORK/$name.err" >&2
   fi
-  echo "run.sh: [$name] ${STATUS[$name]}: ${WALL[$name]} s, $((PEAK_KB[$name] / 1024)) MB" >&2
+  local all
+  all=$(printf '%s\n' "${walls[@]}" | cut -d' ' -f1 | paste -sd' ')
+  echo "run.sh: [$name] ${STATUS[$name]}: median ${WALL[$name]} s of $runs run(s) ($all), $((PEAK_KB[$name] / 1024)) MB" >&2
 }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -244,7 +275,7 @@ internal() {  # name -> the "timing ..." lines the program wrote on stderr, on o
 DIAG=$(
   echo "| run | wall s | peak MB | notes |"
   echo "|---|---:|---:|---|"
-  echo "| sovcost ML | $(wall sov_ml) | $(mb "${PEAK_KB[sov_ml]}") | inside sovcost (SOVCOST_TIMINGS, seconds from the start of each stage group): $(internal sov_ml) |"
+  echo "| sovcost ML | $(wall sov_ml) | $(mb "${PEAK_KB[sov_ml]}") | inside sovcost (SOVCOST_TIMINGS of the median run, seconds from the start of each stage group): $(internal sov_ml) |"
   echo "| sovcost Firth (Wald) | $(wall sov_firth_wald) | $(mb "${PEAK_KB[sov_firth_wald]}") | inside sovcost: $(internal sov_firth_wald) |"
   echo "| R glm | $(wall r_glm) | $(mb "${PEAK_KB[r_glm]}") | inside R: $(internal r_glm) |"
   echo "| statsmodels | $(wall sm_logit) | $(mb "${PEAK_KB[sm_logit]}") | inside Python: $(internal sm_logit) |"
@@ -280,7 +311,9 @@ How to read this: bench/README.md.
 Data: \`bench/make_data.py --rows $ROWS --covariates $COVS --seed $SEED\` ($BIG_MB MB CSV; ${GEN_NOTE}, not timed below);
 bootstrap data \`--rows $BOOT_ROWS --covariates $BOOT_COVS --seed $SEED\`. Every run reads the same file, from the page cache.
 Wall time and peak memory (maximum resident set size) by \`/usr/bin/time -f "%e %M"\`, including process start,
-CSV read, fit and output. Ratio = other tool's wall time / sovcost's wall time on the same task (> 1: sovcost is faster).
+CSV read, fit and output. Every command ran $REPEAT time(s) in a row (one that failed or was killed ran once); wall
+time and CPU time are those of the median run, peak memory the largest. Ratio = other tool's wall time / sovcost's
+wall time on the same task (> 1: sovcost is faster).
 
 $TABLE
 
