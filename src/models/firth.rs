@@ -133,22 +133,31 @@ pub fn score_factors(prob: &Problem, fit: &FirthFit) -> Vec<f64> {
 const NEWTON_MAX_ROWS: usize = 400;
 const NEWTON_MIN_COLUMNS: usize = 6;
 
-/// Minus the Hessian of l* at `beta` (p x p), with `linv` the inverse
-/// Cholesky factor of the information there. With `w_i = v_i mu_i (1 -
+/// Minus the Hessian of l* at `beta` (p x p), from `state`, the evaluation
+/// there (the inverse Cholesky factor of the information, and the fitted
+/// probabilities when the pass kept them). With `w_i = v_i mu_i (1 -
 /// mu_i)` (v the prior weight), `q_i = x_i' (X'WX)^-1 x_i`, hat value
 /// `h_i = w_i q_i` and `P_ij = x_i' (X'WX)^-1 x_j`, differentiating
 /// `U* = sum_i (v_i (y_i - mu_i) + h_i (1/2 - mu_i)) x_i` gives
 /// `H = X' diag(c) X - 2 (DX)' (P o P) (DX)`, where
 /// `c_i = -w_i + h_i ((1 - 2 mu_i)(1/2 - mu_i) - mu_i (1 - mu_i))` and
 /// `D = diag((1/2 - mu_i) w_i)`.
-fn negative_hessian(prob: &Problem, beta: &[f64], linv: &[f64]) -> Vec<f64> {
+fn negative_hessian(prob: &Problem, beta: &[f64], state: &State) -> Vec<f64> {
     let (n, p) = (prob.n, prob.p);
-    let eta = prob.linear_predictor(beta);
+    let linv = &state.linv;
+    // The fitted probabilities: those the pass at `beta` kept, if it did.
+    let mu: std::borrow::Cow<[f64]> = match &state.mu {
+        Some(mu) => mu.into(),
+        None => {
+            let eta = prob.linear_predictor(beta);
+            eta.iter().map(|&e| logit::logistic(e)).collect()
+        }
+    };
     let q = linalg::quadratic_forms(prob.x, n, p, linv);
     let mut c = vec![0.0; n];
     let mut d = vec![0.0; n];
     for i in 0..n {
-        let mu = logit::logistic(eta[i]);
+        let mu = mu[i];
         let w = prob.weight(i) * mu * (1.0 - mu);
         let h = w * q[i];
         c[i] = -w + h * ((1.0 - 2.0 * mu) * (0.5 - mu) - mu * (1.0 - mu));
@@ -157,6 +166,13 @@ fn negative_hessian(prob: &Problem, beta: &[f64], linv: &[f64]) -> Vec<f64> {
     let mut hessian = linalg::squared_hat_form(prob.x, n, p, linv, &c, &d);
     hessian.iter_mut().for_each(|v| *v = -*v);
     hessian
+}
+
+/// The rows and columns `free` of a p x p row-major matrix.
+fn free_block(m: &[f64], p: usize, free: &[usize]) -> Vec<f64> {
+    free.iter()
+        .flat_map(|&a| free.iter().map(move |&b| m[a * p + b]))
+        .collect()
 }
 
 const MAX_STEP: f64 = 5.0;
@@ -184,23 +200,14 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
             None => modified_score(prob, &beta, &state),
         };
         let k = free.len();
-        let sub: Vec<f64> = free
-            .iter()
-            .flat_map(|&a| free.iter().map(move |&b| (a, b)))
-            .map(|(a, b)| state.info[a * p + b])
-            .collect();
+        let sub = free_block(&state.info, p, &free);
         let rhs: Vec<f64> = free.iter().map(|&a| score[a]).collect();
         // A Newton step where l* is locally concave (minus its Hessian is
         // positive definite); otherwise, and for many rows, a scoring step.
         let newton = (prob.n <= NEWTON_MAX_ROWS && prob.p >= NEWTON_MIN_COLUMNS)
             .then(|| {
-                let h = negative_hessian(prob, &beta, &state.linv);
-                let sub: Vec<f64> = free
-                    .iter()
-                    .flat_map(|&a| free.iter().map(move |&b| (a, b)))
-                    .map(|(a, b)| h[a * p + b])
-                    .collect();
-                linalg::spd_solve(&sub, k, &rhs)
+                let h = negative_hessian(prob, &beta, &state);
+                linalg::spd_solve(&free_block(&h, p, &free), k, &rhs)
             })
             .flatten();
         let mut step = match newton {
@@ -432,7 +439,7 @@ mod tests {
             let beta: Vec<f64> = (0..p).map(|j| 0.4 - 0.15 * j as f64).collect();
             let score = |b: &[f64]| modified_score(&prob, b, &evaluate(&prob, b).unwrap());
             let state = evaluate(&prob, &beta).unwrap();
-            let h = negative_hessian(&prob, &beta, &state.linv);
+            let h = negative_hessian(&prob, &beta, &state);
             let step = 1e-6;
             for l in 0..p {
                 let (mut up, mut down) = (beta.clone(), beta.clone());

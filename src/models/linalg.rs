@@ -351,24 +351,14 @@ pub fn quadratic_forms(x: &[f64], n: usize, p: usize, linv: &[f64]) -> Vec<f64> 
     }
     sequential();
     let mut q = vec![0.0; n];
-    let block = |b: usize, out: &mut [f64]| {
+    for_each_block_mut(&mut q, |start, out| {
         let mut z = Mat::<f64>::zeros(SUB_ROWS.min(out.len()), p);
-        let start = b * BLOCK_ROWS;
         for (s, chunk) in out.chunks_mut(SUB_ROWS).enumerate() {
             let s0 = start + s * SUB_ROWS;
             let xs = &x[s0 * p..(s0 + chunk.len()) * p];
             sub_block_quadratic(xs, chunk.len(), p, linv, &mut z, chunk);
         }
-    };
-    if n >= PARALLEL_MIN_ROWS {
-        q.par_chunks_mut(BLOCK_ROWS)
-            .enumerate()
-            .for_each(|(b, out)| block(b, out));
-    } else {
-        q.chunks_mut(BLOCK_ROWS)
-            .enumerate()
-            .for_each(|(b, out)| block(b, out));
-    }
+    });
     q
 }
 
@@ -569,8 +559,7 @@ where
     F: Fn(usize, f64) -> (f64, f64) + Sync,
 {
     let mut m = vec![0.0; n];
-    let block = |b: usize, m: &mut [f64]| -> f64 {
-        let start = b * BLOCK_ROWS;
+    let parts = for_each_block_mut(&mut m, |start, m| {
         let mut total = 0.0;
         for (k, v) in m.iter_mut().enumerate() {
             let i = start + k;
@@ -579,18 +568,7 @@ where
             total += si;
         }
         total
-    };
-    let parts: Vec<f64> = if n >= PARALLEL_MIN_ROWS {
-        m.par_chunks_mut(BLOCK_ROWS)
-            .enumerate()
-            .map(|(b, v)| block(b, v))
-            .collect()
-    } else {
-        m.chunks_mut(BLOCK_ROWS)
-            .enumerate()
-            .map(|(b, v)| block(b, v))
-            .collect()
-    };
+    });
     let mut total = 0.0;
     for v in parts {
         total += v;
@@ -700,6 +678,26 @@ pub fn x_vec(x: &[f64], n: usize, p: usize, b: &[f64]) -> Vec<f64> {
         (0..n).into_par_iter().map(row_dot).collect()
     } else {
         (0..n).map(row_dot).collect()
+    }
+}
+
+/// `f(first row, rows of out)` for each block of `BLOCK_ROWS` rows of a
+/// per-row output (in parallel for many rows); the results in block order.
+fn for_each_block_mut<T, F>(out: &mut [f64], f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(usize, &mut [f64]) -> T + Sync,
+{
+    if out.len() >= PARALLEL_MIN_ROWS {
+        out.par_chunks_mut(BLOCK_ROWS)
+            .enumerate()
+            .map(|(b, rows)| f(b * BLOCK_ROWS, rows))
+            .collect()
+    } else {
+        out.chunks_mut(BLOCK_ROWS)
+            .enumerate()
+            .map(|(b, rows)| f(b * BLOCK_ROWS, rows))
+            .collect()
     }
 }
 
