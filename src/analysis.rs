@@ -518,16 +518,65 @@ fn matches_filter(
 
 /// The treaty records of a spec's sample.
 pub fn sample_records(ctx: &Context, file: &Path, spec: &Spec) -> Result<Vec<TreatyRecord>> {
-    let all = panel::treaty_records(ctx.data, &options(spec));
-    let mut out = Vec::new();
-    for r in all {
-        if matches_filter(&r, &spec.sample.filter)
-            .map_err(|m| Error::input(Location::file(file).column("sample.where"), m))?
-        {
-            out.push(r);
+    Ok(sample_with_notes(ctx, file, spec)?.0)
+}
+
+/// Which outcome a spec's sample needs known: the model's left-hand side on
+/// the treaty frame, the participation outcome, `joined` with its year on the
+/// treaty-year frame, `bound` on the provision frame.
+fn needed_outcome(spec: &Spec) -> Option<&str> {
+    match spec.sample.frame.as_str() {
+        "treaty_year" => Some("join_year"),
+        "provision" => Some("bound"),
+        _ => {
+            if let Some(p) = &spec.participation {
+                return Some(p.outcome.as_str());
+            }
+            let lhs = spec.model.as_ref()?.formula.split('~').next()?.trim();
+            matches!(lhs, "joined" | "bound").then_some(lhs)
         }
     }
-    Ok(out)
+}
+
+/// The sample's records, and a note naming every instrument left out because
+/// its outcome at the cutoff is unknown (it is never counted as "no").
+pub fn sample_with_notes(
+    ctx: &Context,
+    file: &Path,
+    spec: &Spec,
+) -> Result<(Vec<TreatyRecord>, Vec<String>)> {
+    let all = panel::treaty_records(ctx.data, &options(spec));
+    let need = needed_outcome(spec);
+    let mut out = Vec::new();
+    let mut left_out = Vec::new();
+    for r in all {
+        if !matches_filter(&r, &spec.sample.filter)
+            .map_err(|m| Error::input(Location::file(file).column("sample.where"), m))?
+        {
+            continue;
+        }
+        let unknown = match need {
+            Some("joined") => r.joined.is_none().then(|| r.unknown_because.clone()),
+            Some("bound") => r.bound.is_none().then(|| r.unknown_because.clone()),
+            Some("join_year") => panel::treaty_year_left_out(&r),
+            _ => None,
+        };
+        match unknown {
+            Some(why) => left_out.push(format!("{} ({why})", r.short_name)),
+            None => out.push(r),
+        }
+    }
+    let notes = if left_out.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "Left out because the outcome is unknown at the cutoff ({} instrument{}): {}.",
+            left_out.len(),
+            if left_out.len() == 1 { "" } else { "s" },
+            left_out.join("; ")
+        )]
+    };
+    Ok((out, notes))
 }
 
 fn frame_table(
@@ -670,7 +719,7 @@ pub fn run_one(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult
 
 fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> {
     let m = spec.model.as_ref().expect("checked");
-    let records = sample_records(ctx, file, spec)?;
+    let (records, sample_notes) = sample_with_notes(ctx, file, spec)?;
     let (table, n) = frame_table(ctx, file, spec, &records)?;
     let level = 1.0 - spec.hypothesis.first().map(|h| h.alpha).unwrap_or(0.05);
     let main = fit_on(
@@ -685,6 +734,7 @@ fn run_logit(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> 
         ctx.seed,
     )?;
     let mut result = base_result(file, spec, n);
+    result.notes.extend(sample_notes);
     let mut fits = vec![NamedFit {
         label: "main".into(),
         fit: main.clone(),
@@ -1033,16 +1083,18 @@ pub fn newcombe_difference(
 
 fn run_participation(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> {
     let ps = spec.participation.as_ref().expect("checked");
-    let records = sample_records(ctx, file, spec)?;
+    let (records, sample_notes) = sample_with_notes(ctx, file, spec)?;
     let level = 1.0 - ps.alpha;
+    // The sample holds only instruments whose outcome is known.
     let outcome = |r: &TreatyRecord| -> u8 {
         if ps.outcome == "bound" {
-            r.bound
+            r.bound.unwrap_or(0)
         } else {
-            r.joined
+            r.joined.unwrap_or(0)
         }
     };
     let mut result = base_result(file, spec, records.len());
+    result.notes.extend(sample_notes);
     let groups: Vec<(&str, &str, Vec<&TreatyRecord>)> = vec![
         (
             "soft_law",
@@ -1212,7 +1264,19 @@ fn run_participation(ctx: &Context, file: &Path, spec: &Spec) -> Result<Analysis
         };
         let kind = g("action");
         let reservation = matches!(kind, "reservation" | "declaration");
-        if !reservation && !panel::JOIN_ACTIONS.contains(&kind) {
+        let joins = match (
+            crate::outcome::ActionKind::parse(kind),
+            crate::outcome::InstrumentKind::parse(&r.kind),
+        ) {
+            (Some(a), Some(k)) => matches!(
+                a.role(k),
+                crate::outcome::Role::Signature
+                    | crate::outcome::Role::Consent
+                    | crate::outcome::Role::Support
+            ),
+            _ => false,
+        };
+        if !reservation && !joins {
             continue;
         }
         let (y, m, d) = crate::dataset::parse_partial_date(g("date")).unwrap_or((0, 1, 1));
@@ -1416,8 +1480,9 @@ fn run_robustness(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisRes
         )
     })?;
     let level = 1.0 - h.alpha;
-    let records = sample_records(ctx, base_file, base)?;
+    let (records, sample_notes) = sample_with_notes(ctx, base_file, base)?;
     let mut result = base_result(file, spec, records.len());
+    result.notes.extend(sample_notes);
     let mut rows = Vec::new();
     let mut outcomes = Vec::new();
     let add = |label: String,
@@ -1750,4 +1815,76 @@ fn run_simulation(file: &Path, spec: &Spec) -> Result<AnalysisResult> {
     result.verdict = outcome.into();
     result.verdict_reason = reason_from_checks(&result.checks);
     Ok(result)
+}
+
+/// The main result (the hypothesis of the analysis the robustness spec
+/// checks, or else of the first treaty-level logit) on three samples: as run,
+/// without the least certain statuses (one source, or secondary sources
+/// only), and with unverified facts counted. For the data-quality section.
+pub fn main_result_variants(
+    ctx: &Context,
+) -> Result<Option<(String, String, Vec<crate::quality::Variant>)>> {
+    let target = ctx
+        .specs
+        .iter()
+        .find_map(|(_, s)| s.robustness.as_ref().map(|r| r.analysis.clone()));
+    let found = ctx.specs.iter().find(|(_, s)| match &target {
+        Some(name) => &s.name == name,
+        None => s.kind == "logit" && s.sample.frame == "treaty",
+    });
+    let Some((file, spec)) = found else {
+        return Ok(None);
+    };
+    let (Some(m), Some(h)) = (spec.model.as_ref(), spec.hypothesis.first()) else {
+        return Ok(None);
+    };
+    let least = crate::quality::least_certain_statuses(ctx.data);
+    let mut out = Vec::new();
+    let mut unverified = spec.clone();
+    unverified.sample.include_unverified = true;
+    for (label, s, drop_least) in [
+        ("As run (verified facts only)", spec, false),
+        (
+            "Without statuses that rest on one source or on secondary sources only",
+            spec,
+            true,
+        ),
+        ("With unverified facts counted", &unverified, false),
+    ] {
+        let mut records = sample_records(ctx, file, s)?;
+        if drop_least {
+            records.retain(|r| !least.contains(&r.treaty_id));
+        }
+        let table = panel::treaty_table(&records)?;
+        let fit = fit_on(
+            &table,
+            file,
+            "model.formula",
+            &m.formula,
+            &m.method,
+            &m.vcov,
+            1.0 - h.alpha,
+            &[],
+            ctx.seed,
+        );
+        let (estimate, p_value, outcome) = match fit
+            .ok()
+            .and_then(|f| f.coefficients.into_iter().find(|c| c.term == h.term))
+        {
+            Some(c) => (
+                c.estimate,
+                c.p_value,
+                judge(&h.direction, c.estimate, c.p_value, h.alpha).to_string(),
+            ),
+            None => (f64::NAN, f64::NAN, "not estimable".to_string()),
+        };
+        out.push(crate::quality::Variant {
+            label: label.to_string(),
+            n: records.len(),
+            estimate,
+            p_value,
+            outcome,
+        });
+    }
+    Ok(Some((spec.name.clone(), h.term.clone(), out)))
 }

@@ -216,9 +216,23 @@ pub fn exact(cmd: &ExactCommand) -> Result<String> {
 
 /// `sovcost validate`: every problem of the dataset, or a one-line summary.
 /// Problems are an input error (exit code 2) listing all of them.
-pub fn validate(data_dir: &std::path::Path) -> Result<String> {
+pub fn validate(data_dir: &std::path::Path, list_unverified: bool) -> Result<String> {
     let data = crate::dataset::Dataset::read(data_dir)?;
     let problems = data.validate();
+    if problems.is_empty() && list_unverified {
+        let lines = crate::quality::unverified_facts(&data);
+        let mut s = format!(
+            "{}: valid; {} unverified fact{} (file: row: instrument: what):\n",
+            data_dir.display(),
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" }
+        );
+        for l in lines {
+            s.push_str(&l);
+            s.push('\n');
+        }
+        return Ok(s);
+    }
     if problems.is_empty() {
         let unverified = data
             .actions
@@ -249,13 +263,52 @@ pub fn validate(data_dir: &std::path::Path) -> Result<String> {
 /// `sovcost treaty add FILE.toml`.
 pub fn treaty_add(data_dir: &std::path::Path, file: &std::path::Path) -> Result<String> {
     let (id, a, p, s) = crate::dataset::add_instrument(data_dir, file)?;
+    let data = crate::dataset::Dataset::read(data_dir)?;
     Ok(format!(
-        "added {id}: 1 instrument, {a} action{}, {p} provision{}, {s} source{} (dataset validated and written to {})\n",
+        "added {id}: 1 instrument, {a} action{}, {p} provision{}, {s} source{} (dataset validated and written to {})\n{}",
         if a == 1 { "" } else { "s" },
         if p == 1 { "" } else { "s" },
         if s == 1 { "" } else { "s" },
-        data_dir.display()
+        data_dir.display(),
+        crate::quality::outcome_report(&data, &id)
     ))
+}
+
+/// `sovcost status`: China's status and outcome in every instrument (the
+/// list generated into the codebook); with `write_codebook`, that list is
+/// written into `CODEBOOK.md` between its markers (atomically).
+pub fn status(data_dir: &std::path::Path, write_codebook: bool) -> Result<String> {
+    let data = crate::dataset::Dataset::read(data_dir)?;
+    let problems = data.validate();
+    if !problems.is_empty() {
+        return Err(Error::usage(format!(
+            "the dataset has {} problems: run sovcost validate",
+            problems.len()
+        )));
+    }
+    let list = crate::quality::status_list(&data);
+    if !write_codebook {
+        return Ok(list);
+    }
+    let path = data_dir.join("CODEBOOK.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::input(
+            crate::error::Location::file(&path),
+            format!("cannot read: {e}"),
+        )
+    })?;
+    let new = crate::quality::codebook_with_list(&text, &list).ok_or_else(|| {
+        Error::input(
+            crate::error::Location::file(&path),
+            format!(
+                "the markers of the status list are missing (a line '{}' followed by '{}')",
+                crate::quality::CODEBOOK_BEGIN,
+                crate::quality::CODEBOOK_END
+            ),
+        )
+    })?;
+    crate::io::write_atomic(&path, new.as_bytes())?;
+    Ok(format!("wrote the status list into {}\n", path.display()))
 }
 
 /// Everything a run writes to `reports/results.json`.
@@ -270,6 +323,8 @@ pub struct RunResults {
     pub instruments: usize,
     pub actions: usize,
     pub analyses: Vec<crate::analysis::AnalysisResult>,
+    /// How certain the facts behind the results are.
+    pub data_quality: crate::quality::DataQuality,
 }
 
 /// SHA-256 over the files of a directory with the given extension.
@@ -377,7 +432,15 @@ pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
             .into_iter()
             .collect::<Result<Vec<_>>>()?
     };
+    let mut data_quality =
+        crate::quality::data_quality(&data, &crate::panel::PanelOptions::default());
+    if let Some((name, term, variants)) = crate::analysis::main_result_variants(&ctx)? {
+        data_quality.main_analysis = name;
+        data_quality.main_term = term;
+        data_quality.main_result = variants;
+    }
     Ok(RunResults {
+        data_quality,
         sovcost_version: env!("CARGO_PKG_VERSION").to_string(),
         dataset_sha256: content_hash(&args.data_dir, "csv")?,
         analyses_sha256: content_hash(&args.analyses_dir, "toml")?,

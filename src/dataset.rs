@@ -15,14 +15,9 @@ pub const TREATIES: &str = "treaties.csv";
 pub const ACTIONS: &str = "actions.csv";
 pub const PROVISIONS: &str = "provisions.csv";
 pub const SOURCES: &str = "sources.csv";
+pub const STATUS: &str = "status.csv";
 
-pub const KINDS: &[&str] = &[
-    "treaty",
-    "protocol",
-    "amendment",
-    "declaration",
-    "resolution",
-];
+pub const KINDS: &[&str] = crate::outcome::InstrumentKind::NAMES;
 pub const ISSUE_AREAS: &[&str] = &[
     "human_rights",
     "humanitarian",
@@ -38,26 +33,7 @@ pub const ISSUE_AREAS: &[&str] = &[
 ];
 pub const ADOPTED_EVENTS: &[&str] = &["adoption", "opened_for_signature"];
 pub const ACTORS: &[&str] = &["PRC", "ROC"];
-pub const ACTIONS_KINDS: &[&str] = &[
-    "vote_yes",
-    "vote_no",
-    "abstention",
-    "consensus_adoption",
-    "signature",
-    "ratification",
-    "accession",
-    "acceptance",
-    "approval",
-    "succession",
-    "notification",
-    "domestic_approval",
-    "reservation",
-    "declaration",
-    "withdrawal_of_reservation",
-    "objection",
-    "denunciation",
-    "withdrawal",
-];
+pub const ACTIONS_KINDS: &[&str] = crate::outcome::ActionKind::NAMES;
 pub const PRECISIONS: &[&str] = &["day", "month", "year", "unknown"];
 pub const MECHANISMS: &[&str] = &[
     "state_reporting",
@@ -192,6 +168,18 @@ fn provision_columns() -> Vec<ColumnSpec> {
     ]
 }
 
+fn status_columns() -> Vec<ColumnSpec> {
+    vec![
+        col("state", Rule::Required),
+        col("treaty_id", Rule::Required),
+        col("status", Rule::Enum(crate::outcome::Status::NAMES)),
+        col("as_of", Rule::Date),
+        col("source_ids", Rule::SourceIds),
+        col("verified", Rule::Enum(YES_NO)),
+        col("note", Rule::Text),
+    ]
+}
+
 fn source_columns() -> Vec<ColumnSpec> {
     vec![
         col("source_id", Rule::Id),
@@ -253,7 +241,7 @@ impl RawTable {
     }
 }
 
-/// The four tables of the dataset.
+/// The five tables of the dataset.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
     pub dir: PathBuf,
@@ -261,6 +249,8 @@ pub struct Dataset {
     pub actions: RawTable,
     pub provisions: RawTable,
     pub sources: RawTable,
+    /// Each state's participation status in each instrument.
+    pub status: RawTable,
 }
 
 /// One validation problem.
@@ -291,7 +281,7 @@ impl Dataset {
         if !dir.is_dir() {
             return Err(Error::input(
                 Location::file(dir),
-                "not a directory (expected the dataset directory with treaties.csv, actions.csv, provisions.csv and sources.csv)",
+                "not a directory (expected the dataset directory with treaties.csv, actions.csv, provisions.csv, status.csv and sources.csv)",
             ));
         }
         Ok(Dataset {
@@ -300,6 +290,7 @@ impl Dataset {
             actions: RawTable::read(dir, ACTIONS)?,
             provisions: RawTable::read(dir, PROVISIONS)?,
             sources: RawTable::read(dir, SOURCES)?,
+            status: RawTable::read(dir, STATUS)?,
         })
     }
 
@@ -317,10 +308,12 @@ impl Dataset {
             (&self.actions, action_columns()),
             (&self.provisions, provision_columns()),
             (&self.sources, source_columns()),
+            (&self.status, status_columns()),
         ] {
             check_table(table, &spec, &source_ids, &mut problems);
         }
         self.check_references(&mut problems);
+        self.check_status(&mut problems);
         self.check_small_tables(&source_ids, &mut problems);
         problems.sort();
         problems.dedup();
@@ -521,7 +514,12 @@ impl Dataset {
                 );
             }
         }
-        for table in [&self.treaties, &self.actions, &self.provisions] {
+        for table in [
+            &self.treaties,
+            &self.actions,
+            &self.provisions,
+            &self.status,
+        ] {
             for (i, r) in table.rows.iter().enumerate() {
                 if table.get(r, "verified") != "yes" {
                     continue;
@@ -546,6 +544,138 @@ impl Dataset {
                     i + 1,
                     "treaty_id",
                     format!("'{treaty}' is not a treaty_id in treaties.csv"),
+                );
+            }
+        }
+    }
+}
+
+impl Dataset {
+    /// `status.csv` against the instruments and the acts: one row per state
+    /// and instrument (every instrument has one for China), a status the
+    /// instrument's kind allows, no contradiction with the state's acts in
+    /// `actions.csv`, and no act dated after the date the status was read.
+    fn check_status(&self, problems: &mut Vec<Problem>) {
+        use crate::outcome::{counts_for, ActionKind, DateSpan, InstrumentKind, Role, Status};
+        let st = &self.status;
+        let t = &self.treaties;
+        let kinds: BTreeMap<&str, Option<InstrumentKind>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    t.get(r, "treaty_id"),
+                    InstrumentKind::parse(t.get(r, "kind")),
+                )
+            })
+            .collect();
+        let mut push = |row: usize, column: &str, rule: String| {
+            problems.push(Problem {
+                file: st.file.clone(),
+                row,
+                column: column.to_string(),
+                rule,
+            })
+        };
+        let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for (i, r) in st.rows.iter().enumerate() {
+            let state = st.get(r, "state");
+            let treaty = st.get(r, "treaty_id");
+            if !state.is_empty()
+                && (state.len() != 3 || !state.chars().all(|c| c.is_ascii_uppercase()))
+            {
+                push(
+                    i + 1,
+                    "state",
+                    format!("'{state}' is not an ISO 3166 alpha-3 code (three capital letters)"),
+                );
+            }
+            if st.get(r, "as_of").is_empty() {
+                push(
+                    i + 1,
+                    "as_of",
+                    "must not be empty: the date the status was read on its source".into(),
+                );
+            }
+            if let Some(first) = seen.insert((state, treaty), i + 1) {
+                push(
+                    i + 1,
+                    "treaty_id",
+                    format!("a second status row for {state} and '{treaty}' (also row {first})"),
+                );
+            }
+            let Some(kind) = kinds.get(treaty) else {
+                push(
+                    i + 1,
+                    "treaty_id",
+                    format!("'{treaty}' is not a treaty_id in treaties.csv"),
+                );
+                continue;
+            };
+            let (Some(kind), Some(status)) = (*kind, Status::parse(st.get(r, "status"))) else {
+                continue;
+            };
+            if !Status::allowed(kind).contains(&status.as_str()) {
+                push(
+                    i + 1,
+                    "status",
+                    format!(
+                        "'{}' is not a status of a {} (allowed: {})",
+                        status.as_str(),
+                        kind.as_str(),
+                        Status::allowed(kind).join(", ")
+                    ),
+                );
+                continue;
+            }
+            let a = &self.actions;
+            let acts: Vec<(Role, &str)> = a
+                .rows
+                .iter()
+                .filter(|x| {
+                    a.get(x, "treaty_id") == treaty
+                        && a.get(x, "state") == state
+                        && counts_for(state, a.get(x, "actor"))
+                })
+                .filter_map(|x| {
+                    let k = ActionKind::parse(a.get(x, "action"))?;
+                    Some((k.role(kind), a.get(x, "date")))
+                })
+                .collect();
+            let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
+            if let Some(why) = status.contradiction(&roles) {
+                push(
+                    i + 1,
+                    "status",
+                    format!(
+                        "status '{}' of {state} in '{treaty}' {why}",
+                        status.as_str()
+                    ),
+                );
+            }
+            let as_of = st.get(r, "as_of");
+            for (role, date) in &acts {
+                let participation = matches!(
+                    role,
+                    Role::Signature
+                        | Role::Consent
+                        | Role::Exit
+                        | Role::SignatureWithdrawal
+                        | Role::Support
+                );
+                if let Some(d) = DateSpan::parse(date) {
+                    if participation && !as_of.is_empty() && d.first.as_str() > as_of {
+                        push(i + 1, "as_of", format!("the status was read as of {as_of}, before an act of {state} in '{treaty}' dated {date}: a source that cannot show the act cannot give the status"));
+                    }
+                }
+            }
+        }
+        for (id, _) in kinds {
+            if !seen.contains_key(&("CHN", id)) {
+                push(
+                    0,
+                    "treaty_id",
+                    format!("no status row for CHN in '{id}': every instrument needs China's status with its source"),
                 );
             }
         }
@@ -787,6 +917,9 @@ pub struct NewInstrument {
     pub provisions: Vec<BTreeMap<String, toml::Value>>,
     #[serde(default)]
     pub sources: Vec<BTreeMap<String, toml::Value>>,
+    /// `[[status]]`: each state's participation status (state defaults to CHN).
+    #[serde(default)]
+    pub status: Vec<BTreeMap<String, toml::Value>>,
 }
 
 fn value_text(v: &toml::Value) -> String {
@@ -890,6 +1023,14 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
         data.provisions.rows.push(row);
         m += 1;
     }
+    for st in &new.status {
+        let mut row = to_row(&data.status, st, toml_path, "status")?;
+        row.insert("treaty_id".into(), id.clone());
+        if row.get("state").is_none_or(|s| s.is_empty()) {
+            row.insert("state".into(), "CHN".into());
+        }
+        data.status.rows.push(row);
+    }
     let mut s = 0;
     for src in &new.sources {
         let mut row = to_row(&data.sources, src, toml_path, "sources")?;
@@ -917,6 +1058,7 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
         &data.actions,
         &data.provisions,
         &data.sources,
+        &data.status,
     ] {
         let path = PathBuf::from(&table.file);
         let tmp = path.with_extension(format!("csv.tmp-{}", std::process::id()));

@@ -16,6 +16,8 @@ pub mod io;
 pub mod memory;
 pub mod models;
 pub mod numeric_csv;
+pub mod outcome;
 pub mod panel;
+pub mod quality;
 pub mod report;
 pub mod results;

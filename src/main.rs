@@ -38,6 +38,19 @@ enum Command {
         /// The dataset directory.
         #[arg(long, default_value = "datasets")]
         data_dir: PathBuf,
+        /// Also list every unverified fact, one a line (file, row, instrument, what).
+        #[arg(long)]
+        unverified: bool,
+    },
+    /// China's participation status and derived outcome in every instrument
+    /// (the list in the codebook).
+    Status {
+        /// The dataset directory.
+        #[arg(long, default_value = "datasets")]
+        data_dir: PathBuf,
+        /// Write the list into DATA_DIR/CODEBOOK.md between its markers.
+        #[arg(long)]
+        write_codebook: bool,
     },
     /// Write the analysis panels (treaty, provision, treaty-year) as CSV or JSON.
     Export(app::ExportArgs),
@@ -69,7 +82,14 @@ fn main() -> ExitCode {
         Command::List { analyses_dir } => app::list(&analyses_dir),
         Command::Fit(args) => app::fit(&args),
         Command::Exact(cmd) => app::exact(&cmd),
-        Command::Validate { data_dir } => app::validate(&data_dir),
+        Command::Validate {
+            data_dir,
+            unverified,
+        } => app::validate(&data_dir, unverified),
+        Command::Status {
+            data_dir,
+            write_codebook,
+        } => app::status(&data_dir, write_codebook),
         Command::Export(args) => app::export(&args),
         Command::Treaty(TreatyCommand::Add { file, data_dir }) => app::treaty_add(&data_dir, &file),
     };

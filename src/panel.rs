@@ -316,6 +316,7 @@ impl Table {
 // treaty-year frames.
 
 use crate::dataset::{mechanism_level, Dataset};
+use crate::outcome::{counts_for, outcome, Act, ActionKind, DateSpan, InstrumentKind, Status};
 
 /// The day the PRC took China's seat at the United Nations (General Assembly
 /// resolution 2758 (XXVI), 25 October 1971): declarations adopted before it
@@ -323,30 +324,8 @@ use crate::dataset::{mechanism_level, Dataset};
 /// treaty-year risk set starts no earlier than 1971.
 pub const PRC_UN_SEAT: &str = "1971-10-25";
 
-/// Actions by which China joins an instrument: signature or consent to be
-/// bound for treaties; a yes vote or joining a consensus for declarations.
-pub const JOIN_ACTIONS: &[&str] = &[
-    "signature",
-    "ratification",
-    "accession",
-    "acceptance",
-    "approval",
-    "succession",
-    "notification",
-    "vote_yes",
-    "consensus_adoption",
-];
-/// Consent to be bound (or, for declarations, a yes vote or consensus).
-pub const BOUND_ACTIONS: &[&str] = &[
-    "ratification",
-    "accession",
-    "acceptance",
-    "approval",
-    "succession",
-    "notification",
-    "vote_yes",
-    "consensus_adoption",
-];
+/// The state whose outcomes the panels hold.
+pub const CHINA: &str = "CHN";
 
 #[derive(Debug, Clone)]
 pub struct PanelOptions {
@@ -383,11 +362,23 @@ pub struct TreatyRecord {
     pub hard_law: u8,
     pub sovereignty_cost_max: f64,
     pub core_sovereignty: u8,
-    pub joined: u8,
-    pub bound: u8,
+    /// Joined (signed or consented; declarations: voted yes or joined the
+    /// consensus) by the cutoff; `None` when the facts do not settle it.
+    pub joined: Option<u8>,
+    /// Consented to be bound by the cutoff; `None` when unknown.
+    pub bound: Option<u8>,
     pub voted_no: u8,
+    /// The date of the first joining act, at its precision (YYYY, YYYY-MM or
+    /// YYYY-MM-DD), when known.
     pub join_date: Option<String>,
     pub join_year: Option<i32>,
+    /// China's participation status (status.csv) and the date it was read.
+    pub status: String,
+    pub status_as_of: String,
+    /// The status row cites a single source.
+    pub status_single_source: bool,
+    /// Why `joined` or `bound` is unknown (empty when both are known).
+    pub unknown_because: String,
     /// China avoided at least one delegation provision of the instrument.
     pub opted_out: u8,
     pub treaty_verified: bool,
@@ -472,31 +463,17 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
         } else {
             automatic_max.min(code("delegation_default"))
         };
-        let actions: Vec<_> = data
-            .actions
-            .rows
-            .iter()
-            .filter(|a| {
-                let g = |c: &str| data.actions.get(a, c);
-                g("treaty_id") == id
-                    && g("actor") == "PRC"
-                    && (opts.include_unverified || g("verified") == "yes")
-                    && !g("date").is_empty()
-                    && g("date") <= opts.cutoff.as_str()
-            })
-            .collect();
-        let first = |kinds: &[&str]| -> Option<String> {
-            actions
-                .iter()
-                .filter(|a| kinds.contains(&data.actions.get(a, "action")))
-                .map(|a| data.actions.get(a, "date").to_string())
-                .min()
-        };
-        let join_date = first(JOIN_ACTIONS);
-        let bound_date = first(BOUND_ACTIONS);
-        let voted_no = actions
-            .iter()
-            .any(|a| data.actions.get(a, "action") == "vote_no");
+        let outcome = china_outcome(data, &id, &get("kind"), opts);
+        let voted_no = data.actions.rows.iter().any(|a| {
+            let g = |c: &str| data.actions.get(a, c);
+            g("treaty_id") == id
+                && g("state") == CHINA
+                && counts_for(CHINA, g("actor"))
+                && g("action") == "vote_no"
+                && (opts.include_unverified || g("verified") == "yes")
+                && !g("date").is_empty()
+                && g("date") <= opts.cutoff.as_str()
+        });
         let opted_out = provisions.iter().any(|p| {
             data.provisions.get(p, "china_position") == "avoided"
                 && (opts.include_unverified || data.provisions.get(p, "verified") == "yes")
@@ -516,16 +493,111 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
             sovereignty_cost_max: sovereignty_cost(&code, code("delegation_max")),
             core_sovereignty: code("core_sovereignty"),
             codings,
-            joined: u8::from(join_date.is_some()),
-            bound: u8::from(bound_date.is_some()),
+            joined: outcome.joined.map(u8::from),
+            bound: outcome.bound.map(u8::from),
             voted_no: u8::from(voted_no),
-            join_year: join_date.as_deref().and_then(year_of),
-            join_date,
+            join_year: outcome.join_date.as_ref().and_then(|d| d.year()),
+            join_date: outcome.join_date.map(|d| d.text),
+            status: outcome.status,
+            status_as_of: outcome.as_of,
+            status_single_source: outcome.single_source,
+            unknown_because: outcome.unknown_because,
             opted_out: u8::from(opted_out),
             treaty_verified: verified,
         });
     }
     out
+}
+
+/// China's outcome on one instrument at the cutoff, by the rules of
+/// [`crate::outcome`], from its status row and its acts. A status row that is
+/// missing or (by default) unverified leaves both outcomes unknown; an
+/// unverified act counts with an unknown date.
+struct ChinaOutcome {
+    joined: Option<bool>,
+    bound: Option<bool>,
+    join_date: Option<DateSpan>,
+    status: String,
+    as_of: String,
+    single_source: bool,
+    unknown_because: String,
+}
+
+fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> ChinaOutcome {
+    let st = &data.status;
+    let row = st
+        .rows
+        .iter()
+        .find(|r| st.get(r, "state") == CHINA && st.get(r, "treaty_id") == id);
+    let unknown = |why: String, status: &str, as_of: &str, single: bool| ChinaOutcome {
+        joined: None,
+        bound: None,
+        join_date: None,
+        status: status.to_string(),
+        as_of: as_of.to_string(),
+        single_source: single,
+        unknown_because: why,
+    };
+    let Some(row) = row else {
+        return unknown("no status row".into(), "", "", false);
+    };
+    let status_text = st.get(row, "status");
+    let as_of = st.get(row, "as_of");
+    let single = st
+        .get(row, "source_ids")
+        .split(';')
+        .filter(|x| !x.trim().is_empty())
+        .count()
+        == 1;
+    let (Some(kind), Some(status)) = (InstrumentKind::parse(kind), Status::parse(status_text))
+    else {
+        return unknown("invalid kind or status".into(), status_text, as_of, single);
+    };
+    if !opts.include_unverified && st.get(row, "verified") != "yes" {
+        return unknown(
+            format!("the status ({status_text}) is unverified"),
+            status_text,
+            as_of,
+            single,
+        );
+    }
+    let a = &data.actions;
+    let acts: Vec<Act> = a
+        .rows
+        .iter()
+        .filter(|r| {
+            a.get(r, "treaty_id") == id
+                && a.get(r, "state") == CHINA
+                && counts_for(CHINA, a.get(r, "actor"))
+        })
+        .filter_map(|r| {
+            let role = ActionKind::parse(a.get(r, "action"))?.role(kind);
+            let counted = opts.include_unverified || a.get(r, "verified") == "yes";
+            Some(Act {
+                role,
+                date: if counted {
+                    DateSpan::parse(a.get(r, "date"))
+                } else {
+                    None
+                },
+            })
+        })
+        .collect();
+    let o = outcome(kind, status, as_of, &acts, &opts.cutoff);
+    ChinaOutcome {
+        joined: o.joined,
+        bound: o.bound,
+        join_date: o.join_date,
+        status: status_text.to_string(),
+        as_of: as_of.to_string(),
+        single_source: single,
+        unknown_because: o.unknown_because,
+    }
+}
+
+/// A 0/1 outcome, `NA` when unknown.
+fn na(x: Option<u8>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_else(|| "NA".into())
 }
 
 fn num(x: f64) -> String {
@@ -596,11 +668,15 @@ pub fn treaty_table(records: &[TreatyRecord]) -> Result<Table> {
         ),
         (
             "joined".into(),
-            records.iter().map(|r| r.joined.to_string()).collect(),
+            records.iter().map(|r| na(r.joined)).collect(),
         ),
         (
             "bound".into(),
-            records.iter().map(|r| r.bound.to_string()).collect(),
+            records.iter().map(|r| na(r.bound)).collect(),
+        ),
+        (
+            "status".into(),
+            records.iter().map(|r| r.status.clone()).collect(),
         ),
         (
             "voted_no".into(),
@@ -654,7 +730,7 @@ pub fn provision_records(
         .filter_map(|r| {
             let g = |c: &str| p.get(r, c).to_string();
             let t = treaties.iter().find(|t| t.treaty_id == g("treaty_id"))?;
-            if t.bound == 0 || t.soft_law == 1 {
+            if t.bound != Some(1) || t.soft_law == 1 {
                 return None;
             }
             if !matches!(g("acceptance_mode").as_str(), "opt_out" | "opt_in") {
@@ -729,6 +805,18 @@ pub fn provision_table(records: &[ProvisionRecord]) -> Result<Table> {
     )
 }
 
+/// Why an instrument is left out of the treaty-year frame: its outcome at the
+/// cutoff is unknown, or it was joined in a year that is not known.
+pub fn treaty_year_left_out(r: &TreatyRecord) -> Option<String> {
+    match r.joined {
+        None => Some(r.unknown_because.clone()),
+        Some(1) if r.join_year.is_none() => {
+            Some("joined, but the year of the first joining act is not known".into())
+        }
+        _ => None,
+    }
+}
+
 /// The treaty-year risk set for discrete-time hazard models: one row per
 /// instrument and year from max(adoption year, 1971) to the year China joined
 /// (event = 1) or the cutoff year (event = 0 throughout).
@@ -752,6 +840,12 @@ pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Resul
     .map(|c| (c.to_string(), Vec::new()))
     .collect();
     for r in records {
+        // An instrument whose year of joining is unknown cannot be placed in
+        // the risk set: it is left out (see `treaty_year_left_out`), never
+        // counted as "never joined".
+        if treaty_year_left_out(r).is_some() {
+            continue;
+        }
         let start = r.adopted_year.max(seat_year);
         if let Some(y) = r.join_year {
             if y < start {

@@ -135,8 +135,18 @@ fn rewrite_prc_actions(
     let median = costs[costs.len() / 2];
     let source = data.sources.rows[0]["source_id"].clone();
     data.actions.rows.retain(|r| r["actor"] != "PRC");
+    // A declaration is joined by a vote, not by an accession.
+    let act = |r: &sovcost::panel::TreatyRecord| {
+        choose(r, median).map(|a| {
+            if a == "accession" && matches!(r.kind.as_str(), "declaration" | "resolution") {
+                "vote_yes"
+            } else {
+                a
+            }
+        })
+    };
     for r in &records {
-        let Some(action) = choose(r, median) else {
+        let Some(action) = act(r) else {
             continue;
         };
         let year: i32 = r.adopted[..4].parse::<i32>().unwrap().max(1972) + 1;
@@ -167,6 +177,26 @@ fn rewrite_prc_actions(
     std::fs::write(
         &data.actions.file,
         csv_text(&data.actions.header, &data.actions.rows),
+    )
+    .unwrap();
+    // China's status follows the synthetic acts, read after the cutoff.
+    for st in data.status.rows.iter_mut() {
+        let Some(r) = records.iter().find(|r| r.treaty_id == st["treaty_id"]) else {
+            continue;
+        };
+        let status = match act(r) {
+            Some("vote_no") => "opposed",
+            Some("vote_yes") => "supported",
+            Some(_) => "party",
+            None => "none",
+        };
+        st.insert("status".into(), status.into());
+        st.insert("as_of".into(), "2026-02-03".into());
+        st.insert("verified".into(), "yes".into());
+    }
+    std::fs::write(
+        &data.status.file,
+        csv_text(&data.status.header, &data.status.rows),
     )
     .unwrap();
 }

@@ -165,11 +165,12 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
         header: vec!["Hypothesis".into(), "Verdict".into(), "Key number".into()],
         rows,
     }));
+    data_quality(&mut doc, &r.data_quality);
     doc.push(Block::Heading(2, "Methods".into()));
     doc.push(Block::List(vec![
         format!("Data: {} instruments open to China (treaties, protocols and soft-law declarations across issue areas) and {} recorded actions, every fact with a cited source and excerpt (datasets/, datasets/CODEBOOK.md). Outcomes use verified facts unless an analysis says otherwise; the cutoff is given per analysis.", r.instruments, r.actions),
         "Sovereignty cost: the mean of eight codings scaled to [0, 1] — obligation, precision, the delegation a party cannot avoid, who can trigger proceedings, review of national proceedings, a bar on reservations, reach over non-parties, and coverage of domestic conduct (datasets/CODEBOOK.md). Core-sovereignty exposure is kept out of the index and used as a moderator. Soft law: declarations and resolutions (obligation 0); the hard-law end: instruments above the analysis's cost threshold.".into(),
-        "Joining: signature or consent to be bound by the People's Republic of China (for declarations, a yes vote or joining a consensus) by the cutoff; acts of the Republic of China do not count.".into(),
+        "Joining: signature or consent to be bound by the People's Republic of China (for declarations, a yes vote or joining a consensus) by the cutoff; a vote on a treaty's text never joins it, and acts of the Republic of China do not count. Whether an act happened comes from China's participation status, read on a participant list (datasets/status.csv); its date places it against the cutoff. Where the facts do not settle the outcome at the cutoff, the instrument is left out of the analyses that need it and named, never counted as not joined.".into(),
         "Models: logistic regression by maximum likelihood, or Firth's penalized likelihood when the data are separated or have fewer than 10 events per parameter (method auto), with profile penalized-likelihood intervals and penalized likelihood-ratio tests; exact (Clopper-Pearson, Fisher) intervals for proportions and tables; Newcombe's interval for differences of proportions.".into(),
         "Verdicts: supported when the estimate has the expected sign and its test rejects at the stated level; not supported when the estimate has the opposite sign (or, for a 'not positive' hypothesis, is significantly positive); inconclusive otherwise.".into(),
     ]));
@@ -401,6 +402,89 @@ pub fn latex_table(t: &TableOut) -> String {
     }
     s.push_str("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
     s
+}
+
+/// The data-quality section: how certain the facts behind the results are.
+fn data_quality(doc: &mut Vec<Block>, q: &crate::quality::DataQuality) {
+    doc.push(Block::Heading(2, "Data quality".into()));
+    doc.push(Block::Para(format!(
+        "How certain the facts are, at the default cutoff ({}). Every fact cites a source with the excerpt read (datasets/sources.csv); `sovcost validate --unverified` lists each unverified one.",
+        q.cutoff
+    )));
+    doc.push(Block::Table(TableOut {
+        name: "data_quality_verified".into(),
+        caption: "Facts verified, by kind".into(),
+        header: vec!["Facts".into(), "Verified".into(), "Total".into()],
+        rows: q
+            .verified_by_kind
+            .iter()
+            .map(|c| vec![c.fact.clone(), c.verified.to_string(), c.total.to_string()])
+            .collect(),
+    }));
+    let share = if q.dates_total > 0 {
+        100.0 * q.dates_day_verified as f64 / q.dates_total as f64
+    } else {
+        f64::NAN
+    };
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_string()
+        } else {
+            items.join("; ")
+        }
+    };
+    doc.push(Block::List(vec![
+        format!(
+            "China's signature and consent dates at day precision and verified: {} of {} ({share:.1}%). The others: {}.",
+            q.dates_day_verified,
+            q.dates_total,
+            list(&q.reduced_dates)
+        ),
+        format!(
+            "Statuses that rest on one source ({}): {}.",
+            q.single_source_status.len(),
+            list(&q.single_source_status)
+        ),
+        format!(
+            "Statuses that rest on secondary sources only ({}): {}.",
+            q.secondary_only_status.len(),
+            list(&q.secondary_only_status)
+        ),
+        format!(
+            "Outcomes unknown at the cutoff ({}), left out of the analyses that need them: {}.",
+            q.unknown_outcomes.len(),
+            list(&q.unknown_outcomes)
+        ),
+    ]));
+    if !q.main_result.is_empty() {
+        doc.push(Block::Table(TableOut {
+            name: "data_quality_main_result".into(),
+            caption: format!(
+                "The main result ({}, coefficient of {}) with and without the least certain facts",
+                q.main_analysis, q.main_term
+            ),
+            header: vec![
+                "Sample".into(),
+                "N".into(),
+                "Estimate".into(),
+                "p".into(),
+                "Outcome".into(),
+            ],
+            rows: q
+                .main_result
+                .iter()
+                .map(|v| {
+                    vec![
+                        v.label.clone(),
+                        v.n.to_string(),
+                        num(v.estimate),
+                        pval(v.p_value),
+                        v.outcome.clone(),
+                    ]
+                })
+                .collect(),
+        }));
+    }
 }
 
 #[cfg(test)]
