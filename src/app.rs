@@ -228,8 +228,7 @@ pub fn validate(data_dir: &std::path::Path, list_unverified: bool) -> Result<Str
             if lines.len() == 1 { "" } else { "s" }
         );
         for l in lines {
-            s.push_str(&l);
-            s.push('\n');
+            s.push_str(&format!("{l}\n"));
         }
         return Ok(s);
     }

@@ -241,6 +241,14 @@ impl RawTable {
     }
 }
 
+/// The source ids of a `source_ids` cell (`;`-separated, blanks ignored).
+pub fn source_id_list(cell: &str) -> Vec<&str> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// The five tables of the dataset.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -292,6 +300,37 @@ impl Dataset {
             sources: RawTable::read(dir, SOURCES)?,
             status: RawTable::read(dir, STATUS)?,
         })
+    }
+
+    /// The kind of an instrument, `None` for an unknown id or kind.
+    pub fn instrument_kind(&self, treaty_id: &str) -> Option<crate::outcome::InstrumentKind> {
+        let t = &self.treaties;
+        t.rows
+            .iter()
+            .find(|r| t.get(r, "treaty_id") == treaty_id)
+            .and_then(|r| crate::outcome::InstrumentKind::parse(t.get(r, "kind")))
+    }
+
+    /// The action rows of `state` in an instrument that count for the state
+    /// (for China, the People's Republic's; `outcome::counts_for`).
+    pub fn acts_counting_for<'a>(&'a self, state: &'a str, treaty_id: &'a str) -> Vec<&'a Row> {
+        let a = &self.actions;
+        a.rows
+            .iter()
+            .filter(|r| {
+                a.get(r, "treaty_id") == treaty_id
+                    && a.get(r, "state") == state
+                    && crate::outcome::counts_for(state, a.get(r, "actor"))
+            })
+            .collect()
+    }
+
+    /// The role of an action row for its instrument's kind (`None` for an
+    /// unknown action or instrument).
+    pub fn role(&self, action: &Row) -> Option<crate::outcome::Role> {
+        let a = &self.actions;
+        let kind = self.instrument_kind(a.get(action, "treaty_id"))?;
+        Some(crate::outcome::ActionKind::parse(a.get(action, "action"))?.role(kind))
     }
 
     /// Every problem in the dataset, sorted by file, row and column.
@@ -524,12 +563,7 @@ impl Dataset {
                 if table.get(r, "verified") != "yes" {
                     continue;
                 }
-                let ids: Vec<&str> = table
-                    .get(r, "source_ids")
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|x| !x.is_empty())
-                    .collect();
+                let ids = source_id_list(table.get(r, "source_ids"));
                 if !ids.is_empty() && ids.iter().all(|id| read.get(id) == Some(&false)) {
                     push(&table.file, i + 1, "verified", "marked verified, but every source cited is a treaty article not read (treaty_text_unverified)".into());
                 }
@@ -556,7 +590,7 @@ impl Dataset {
     /// instrument's kind allows, no contradiction with the state's acts in
     /// `actions.csv`, and no act dated after the date the status was read.
     fn check_status(&self, problems: &mut Vec<Problem>) {
-        use crate::outcome::{counts_for, ActionKind, DateSpan, InstrumentKind, Role, Status};
+        use crate::outcome::{DateSpan, InstrumentKind, Role, Status};
         let st = &self.status;
         let t = &self.treaties;
         let kinds: BTreeMap<&str, Option<InstrumentKind>> = t
@@ -628,19 +662,10 @@ impl Dataset {
                 );
                 continue;
             }
-            let a = &self.actions;
-            let acts: Vec<(Role, &str)> = a
-                .rows
-                .iter()
-                .filter(|x| {
-                    a.get(x, "treaty_id") == treaty
-                        && a.get(x, "state") == state
-                        && counts_for(state, a.get(x, "actor"))
-                })
-                .filter_map(|x| {
-                    let k = ActionKind::parse(a.get(x, "action"))?;
-                    Some((k.role(kind), a.get(x, "date")))
-                })
+            let acts: Vec<(Role, &str)> = self
+                .acts_counting_for(state, treaty)
+                .into_iter()
+                .filter_map(|x| Some((self.role(x)?, self.actions.get(x, "date"))))
                 .collect();
             let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
             if let Some(why) = status.contradiction(&roles) {
@@ -846,11 +871,7 @@ fn check_table(
                     }
                 }
                 Rule::SourceIds => {
-                    let ids: Vec<&str> = v
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .collect();
+                    let ids = source_id_list(v);
                     if ids.is_empty() {
                         push(
                             i + 1,

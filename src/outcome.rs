@@ -370,6 +370,11 @@ fn happened_by(acts: &[Act], roles: &[Role], as_of: &str, cutoff: &str) -> Optio
     (as_of >= cutoff).then_some(false)
 }
 
+/// Exits are recorded acts (they make the status withdrawn or
+/// signature_withdrawn): where none is recorded, there is none, whenever the
+/// status was read. Passed as the `as_of` of [`happened_by`] for them.
+const EXITS_ALL_RECORDED: &str = "9999-12-31";
+
 fn and_not(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
         (Some(false), _) | (_, Some(true)) => Some(false),
@@ -422,10 +427,13 @@ pub fn outcome(
             (j, j)
         }
         Status::Party | Status::Signatory | Status::Withdrawn | Status::SignatureWithdrawn => {
-            // Exits are recorded acts (and make the status withdrawn): where
-            // none is recorded, there is none.
-            let exit = happened_by(acts, &[Role::Exit], "9999-12-31", cutoff);
-            let unsigned = happened_by(acts, &[Role::SignatureWithdrawal], "9999-12-31", cutoff);
+            let exit = happened_by(acts, &[Role::Exit], EXITS_ALL_RECORDED, cutoff);
+            let unsigned = happened_by(
+                acts,
+                &[Role::SignatureWithdrawal],
+                EXITS_ALL_RECORDED,
+                cutoff,
+            );
             let consent = happened_by(acts, &[Role::Consent], as_of, cutoff);
             let bound = and_not(consent, exit);
             let signed = and_not(

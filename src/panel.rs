@@ -316,7 +316,7 @@ impl Table {
 // treaty-year frames.
 
 use crate::dataset::{mechanism_level, Dataset};
-use crate::outcome::{counts_for, outcome, Act, ActionKind, DateSpan, InstrumentKind, Status};
+use crate::outcome::{outcome, Act, ActionKind, DateSpan, InstrumentKind, Status};
 
 /// The day the PRC took China's seat at the United Nations (General Assembly
 /// resolution 2758 (XXVI), 25 October 1971): declarations adopted before it
@@ -464,12 +464,9 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
             automatic_max.min(code("delegation_default"))
         };
         let outcome = china_outcome(data, &id, &get("kind"), opts);
-        let voted_no = data.actions.rows.iter().any(|a| {
+        let voted_no = data.acts_counting_for(CHINA, &id).into_iter().any(|a| {
             let g = |c: &str| data.actions.get(a, c);
-            g("treaty_id") == id
-                && g("state") == CHINA
-                && counts_for(CHINA, g("actor"))
-                && g("action") == "vote_no"
+            g("action") == "vote_no"
                 && (opts.include_unverified || g("verified") == "yes")
                 && !g("date").is_empty()
                 && g("date") <= opts.cutoff.as_str()
@@ -543,12 +540,7 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
     };
     let status_text = st.get(row, "status");
     let as_of = st.get(row, "as_of");
-    let single = st
-        .get(row, "source_ids")
-        .split(';')
-        .filter(|x| !x.trim().is_empty())
-        .count()
-        == 1;
+    let single = crate::dataset::source_id_list(st.get(row, "source_ids")).len() == 1;
     let (Some(kind), Some(status)) = (InstrumentKind::parse(kind), Status::parse(status_text))
     else {
         return unknown("invalid kind or status".into(), status_text, as_of, single);
@@ -562,14 +554,9 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
         );
     }
     let a = &data.actions;
-    let acts: Vec<Act> = a
-        .rows
-        .iter()
-        .filter(|r| {
-            a.get(r, "treaty_id") == id
-                && a.get(r, "state") == CHINA
-                && counts_for(CHINA, a.get(r, "actor"))
-        })
+    let acts: Vec<Act> = data
+        .acts_counting_for(CHINA, id)
+        .into_iter()
         .filter_map(|r| {
             let role = ActionKind::parse(a.get(r, "action"))?.role(kind);
             let counted = opts.include_unverified || a.get(r, "verified") == "yes";

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use crate::dataset::{Dataset, RawTable, Row};
-use crate::outcome::{ActionKind, InstrumentKind, Role};
+use crate::dataset::{source_id_list, Dataset, RawTable, Row};
+use crate::outcome::Role;
 use crate::panel::{treaty_records, PanelOptions, TreatyRecord, CHINA};
 
 /// Verified and total facts of one kind.
@@ -53,13 +53,13 @@ pub struct DataQuality {
 }
 
 fn source_kinds<'a>(data: &'a Dataset, ids: &str) -> Vec<&'a str> {
-    ids.split(';')
-        .filter(|s| !s.trim().is_empty())
+    source_id_list(ids)
+        .into_iter()
         .filter_map(|id| {
             data.sources
                 .rows
                 .iter()
-                .find(|r| data.sources.get(r, "source_id") == id.trim())
+                .find(|r| data.sources.get(r, "source_id") == id)
                 .map(|r| data.sources.get(r, "kind"))
         })
         .collect()
@@ -74,18 +74,8 @@ fn short_name<'a>(data: &'a Dataset, id: &'a str) -> &'a str {
         .unwrap_or(id)
 }
 
-fn kind_of(data: &Dataset, id: &str) -> Option<InstrumentKind> {
-    data.treaties
-        .rows
-        .iter()
-        .find(|r| data.treaties.get(r, "treaty_id") == id)
-        .and_then(|r| InstrumentKind::parse(data.treaties.get(r, "kind")))
-}
-
-/// The role of an action row (for its instrument's kind).
-fn role(data: &Dataset, a: &Row) -> Option<Role> {
-    let t = &data.actions;
-    Some(ActionKind::parse(t.get(a, "action"))?.role(kind_of(data, t.get(a, "treaty_id"))?))
+fn single_source(data: &Dataset, row: &Row) -> bool {
+    source_id_list(data.status.get(row, "source_ids")).len() == 1
 }
 
 /// Whether a status row's sources are all secondary (no depositary record,
@@ -102,16 +92,7 @@ pub fn least_certain_statuses(data: &Dataset) -> Vec<String> {
         .rows
         .iter()
         .filter(|r| data.status.get(r, "state") == CHINA)
-        .filter(|r| {
-            let single = data
-                .status
-                .get(r, "source_ids")
-                .split(';')
-                .filter(|s| !s.trim().is_empty())
-                .count()
-                == 1;
-            single || secondary_only(data, r)
-        })
+        .filter(|r| single_source(data, r) || secondary_only(data, r))
         .map(|r| data.status.get(r, "treaty_id").to_string())
         .collect()
 }
@@ -130,7 +111,7 @@ pub fn data_quality(data: &Dataset, opts: &PanelOptions) -> DataQuality {
         }
     };
     let prc = |r: &Row| data.actions.get(r, "actor") == "PRC";
-    let has_role = |r: &Row, roles: &[Role]| role(data, r).is_some_and(|x| roles.contains(&x));
+    let has_role = |r: &Row, roles: &[Role]| data.role(r).is_some_and(|x| roles.contains(&x));
     let verified_by_kind = vec![
         count(&data.status, "Participation status (status.csv)", &|r| {
             data.status.get(r, "state") == CHINA
@@ -200,13 +181,7 @@ pub fn data_quality(data: &Dataset, opts: &PanelOptions) -> DataQuality {
             continue;
         }
         let id = data.status.get(r, "treaty_id");
-        let n = data
-            .status
-            .get(r, "source_ids")
-            .split(';')
-            .filter(|s| !s.trim().is_empty())
-            .count();
-        if n == 1 {
+        if single_source(data, r) {
             single_source_status.push(short_name(data, id).to_string());
         }
         if secondary_only(data, r) {
@@ -233,21 +208,40 @@ pub fn data_quality(data: &Dataset, opts: &PanelOptions) -> DataQuality {
     }
 }
 
-/// Every unverified fact, one a line: file, row, instrument, what.
-pub fn unverified_facts(data: &Dataset) -> Vec<String> {
+/// One unverified fact: where it is and what is unverified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnverifiedFact {
+    pub file: String,
+    /// 1-based data row.
+    pub row: usize,
+    pub treaty_id: String,
+    pub what: String,
+}
+
+impl std::fmt::Display for UnverifiedFact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: row {}: {}: {}",
+            self.file, self.row, self.treaty_id, self.what
+        )
+    }
+}
+
+/// Every unverified fact (`sovcost validate --unverified` prints one a line).
+pub fn unverified_facts(data: &Dataset) -> Vec<UnverifiedFact> {
     let mut out = Vec::new();
     let mut each = |table: &RawTable, what: &dyn Fn(&Row) -> String| {
         for (i, r) in table.rows.iter().enumerate() {
             if table.get(r, "verified") != "no" {
                 continue;
             }
-            out.push(format!(
-                "{}: row {}: {}: {}",
-                table.file,
-                i + 1,
-                table.get(r, "treaty_id"),
-                what(r)
-            ));
+            out.push(UnverifiedFact {
+                file: table.file.clone(),
+                row: i + 1,
+                treaty_id: table.get(r, "treaty_id").to_string(),
+                what: what(r),
+            });
         }
     };
     each(&data.treaties, &|_| {
@@ -273,7 +267,7 @@ pub fn unverified_facts(data: &Dataset) -> Vec<String> {
             } else {
                 format!("{}, {} precision", g("date"), g("date_precision"))
             },
-            match role(data, r) {
+            match data.role(r) {
                 Some(Role::Signature | Role::Consent | Role::Support) =>
                     ": the act counts through the status; its date is treated as unknown",
                 _ => ": not counted by default",
@@ -320,9 +314,9 @@ pub fn outcome_report(data: &Dataset, treaty_id: &str) -> String {
         let records = treaty_records(data, &opts);
         outcome_text(records.iter().find(|r| r.treaty_id == treaty_id))
     };
-    let mine: Vec<String> = unverified_facts(data)
+    let mine: Vec<UnverifiedFact> = unverified_facts(data)
         .into_iter()
-        .filter(|l| l.contains(&format!(": {treaty_id}: ")))
+        .filter(|f| f.treaty_id == treaty_id)
         .collect();
     let cutoff = PanelOptions::default().cutoff;
     let mut s = format!("outcome at {cutoff} (verified facts only): {}\n", at(false));
