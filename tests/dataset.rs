@@ -601,6 +601,8 @@ fn validation_refuses_a_status_that_contradicts_the_actions() {
     for needle in [
         "status 'none' of CHN in 'ctbt' contradicts the signature",
         "'supported' is not a status of a treaty",
+        // China's ATT accession, 2020-07-06 (actions.csv att rows; UNTC
+        // XXVI-8, source untc2026-att).
         "before an act of CHN in 'att' dated 2020-07-06",
         "no status row for CHN in 'cedaw'",
     ] {
