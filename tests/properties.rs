@@ -160,3 +160,30 @@ proptest! {
         prop_assert_eq!(sep.separated, diverged, "separated {} but ML converged {} (fitted 0/1: {})", sep.separated, ml.converged, extreme);
     }
 }
+
+/// A separated design on which scoring steps alone creep towards the Firth
+/// maximum and had not met the step rule after 500 of them (found by the
+/// property test above; its seed is in properties.proptest-regressions).
+#[test]
+fn firth_converges_where_scoring_creeps() {
+    use sovcost::models::{firth, logit::Problem};
+    let rows = [
+        (1.0, 4.25, 1.0),
+        (1.0, 0.0, 0.0),
+        (0.0, 3.0, 0.0),
+        (1.0, -2.75, 0.0),
+        (1.0, 0.0, 0.0),
+        (1.0, 0.0, 0.0),
+        (1.0, -3.75, 1.0),
+        (0.0, 1.0, 0.0),
+    ];
+    let (x, y) = problem_of(&rows);
+    let prob = Problem::new(&x, y.len(), 3, &y);
+    let fit = firth::fit(&prob, &[None, None, None], None).unwrap();
+    assert!(fit.converged, "{} iterations", fit.iterations);
+    // Restarted from its own estimate, the fit stays there.
+    let again = firth::fit(&prob, &[None, None, None], Some(&fit.beta)).unwrap();
+    for (a, b) in fit.beta.iter().zip(&again.beta) {
+        assert!((a - b).abs() <= 1e-8 * (1.0 + a.abs()), "{a} vs {b}");
+    }
+}
