@@ -332,75 +332,7 @@ pub fn read_specs(dir: &Path) -> Result<Vec<(PathBuf, Spec)>> {
     Ok(specs)
 }
 
-// ---------------------------------------------------------------------------
-// Results
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Check {
-    pub model: String,
-    pub term: String,
-    pub direction: String,
-    pub alpha: f64,
-    pub estimate: f64,
-    pub conf_low: Option<f64>,
-    pub conf_high: Option<f64>,
-    pub p_value: f64,
-    pub p_value_method: String,
-    /// supported | not supported | inconclusive
-    pub outcome: String,
-}
-
-/// A number the report quotes, with its interval where it has one.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Number {
-    pub name: String,
-    pub label: String,
-    pub value: f64,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-    pub note: String,
-}
-
-/// A plain table for the reports.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct TableOut {
-    pub name: String,
-    pub caption: String,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct NamedFit {
-    pub label: String,
-    pub fit: FitResult,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AnalysisResult {
-    pub name: String,
-    pub title: String,
-    pub question: String,
-    pub kind: String,
-    pub file: String,
-    pub frame: String,
-    pub cutoff: String,
-    pub include_unverified: bool,
-    pub n: usize,
-    /// supported | not supported | inconclusive | descriptive
-    pub verdict: String,
-    pub verdict_reason: String,
-    pub checks: Vec<Check>,
-    pub numbers: Vec<Number>,
-    pub fits: Vec<NamedFit>,
-    pub tables: Vec<TableOut>,
-    pub figures: Vec<String>,
-    /// Remarks, e.g. an alternative model that the data cannot identify.
-    pub notes: Vec<String>,
-    /// Data behind the figures (points, curves), for the plotting stage.
-    pub series: BTreeMap<String, Vec<Vec<f64>>>,
-    pub labels: BTreeMap<String, Vec<String>>,
-}
+pub use crate::results::{AnalysisResult, Check, NamedFit, Number, TableOut};
 
 /// Outcome of one directional test.
 pub fn judge(direction: &str, estimate: f64, p: f64, alpha: f64) -> &'static str {

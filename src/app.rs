@@ -310,21 +310,7 @@ pub fn status(data_dir: &std::path::Path, write_codebook: bool) -> Result<String
     Ok(format!("wrote the status list into {}\n", path.display()))
 }
 
-/// Everything a run writes to `reports/results.json`.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct RunResults {
-    pub sovcost_version: String,
-    /// SHA-256 of the dataset files (name and bytes, in name order).
-    pub dataset_sha256: String,
-    /// SHA-256 of the analysis files run.
-    pub analyses_sha256: String,
-    pub seed: u64,
-    pub instruments: usize,
-    pub actions: usize,
-    pub analyses: Vec<crate::analysis::AnalysisResult>,
-    /// How certain the facts behind the results are.
-    pub data_quality: crate::quality::DataQuality,
-}
+pub use crate::results::RunResults;
 
 /// SHA-256 over the files of a directory with the given extension.
 pub fn content_hash(dir: &std::path::Path, ext: &str) -> Result<String> {

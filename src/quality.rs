@@ -3,54 +3,11 @@
 //! instrument's unverified facts do to its outcome (`sovcost treaty add`), and
 //! the status list generated into the codebook (`sovcost status`).
 
-use serde::Serialize;
-
 use crate::dataset::{source_id_list, Dataset, RawTable, Row};
 use crate::outcome::Role;
 use crate::panel::{treaty_records, PanelOptions, TreatyRecord, CHINA};
 
-/// Verified and total facts of one kind.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct VerifiedCount {
-    pub fact: String,
-    pub total: usize,
-    pub verified: usize,
-}
-
-/// The main result on samples that differ in how certain their facts are.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Variant {
-    pub label: String,
-    pub n: usize,
-    pub estimate: f64,
-    pub p_value: f64,
-    pub outcome: String,
-}
-
-/// The data-quality section of a run.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DataQuality {
-    pub cutoff: String,
-    pub verified_by_kind: Vec<VerifiedCount>,
-    /// China's signature and consent dates (PRC acts) at day precision and
-    /// verified, of all of them.
-    pub dates_day_verified: usize,
-    pub dates_total: usize,
-    /// Acts whose date is at reduced precision or unverified.
-    pub reduced_dates: Vec<String>,
-    /// Instruments whose status rests on one source.
-    pub single_source_status: Vec<String>,
-    /// Instruments whose status rests only on secondary sources.
-    pub secondary_only_status: Vec<String>,
-    /// Instruments whose outcome is unknown at the cutoff, and why.
-    pub unknown_outcomes: Vec<String>,
-    /// The main result on the default sample, without the least certain
-    /// statuses, and with unverified facts.
-    pub main_result: Vec<Variant>,
-    /// Which analysis the main result comes from.
-    pub main_analysis: String,
-    pub main_term: String,
-}
+pub use crate::results::{DataQuality, Variant, VerifiedCount};
 
 fn source_kinds<'a>(data: &'a Dataset, ids: &str) -> Vec<&'a str> {
     source_id_list(ids)

@@ -3,9 +3,9 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-use crate::analysis::{AnalysisResult, TableOut};
-use crate::app::RunResults;
 use crate::report::summary::{pval, sig};
+use crate::results::RunResults;
+use crate::results::{AnalysisResult, TableOut};
 
 pub enum Block {
     Heading(u8, String),

@@ -7,9 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::analysis::AnalysisResult;
-use crate::app::RunResults;
 use crate::error::{Error, Result};
+use crate::results::AnalysisResult;
+use crate::results::RunResults;
 
 pub static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 

@@ -13,8 +13,8 @@ pub mod summary;
 
 use std::path::{Path, PathBuf};
 
-use crate::app::RunResults;
 use crate::error::{Error, Location, Result};
+use crate::results::RunResults;
 
 fn io_err(path: &Path, e: std::io::Error) -> Error {
     Error::input(Location::file(path), format!("cannot write: {e}"))

@@ -1,5 +1,4 @@
-//! Results as plain serde structs: what `sovcost fit --format json` prints and
-//! what the reports read. Field names are part of the documented interface.
+//! A fitted model: what `sovcost fit --format json` prints.
 
 use serde::Serialize;
 

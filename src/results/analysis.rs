@@ -1,0 +1,228 @@
+//! What an analysis returns: its verdict and the checks behind it, the
+//! numbers the report quotes, its fits, tables and notes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::FitResult;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Check {
+    pub model: String,
+    pub term: String,
+    pub direction: String,
+    pub alpha: f64,
+    pub estimate: f64,
+    pub conf_low: Option<f64>,
+    pub conf_high: Option<f64>,
+    pub p_value: f64,
+    pub p_value_method: String,
+    /// supported | not supported | inconclusive
+    pub outcome: String,
+}
+
+/// A number the report quotes, with its interval where it has one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Number {
+    pub name: String,
+    pub label: String,
+    pub value: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub note: String,
+}
+
+/// A plain table for the reports.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TableOut {
+    pub name: String,
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NamedFit {
+    pub label: String,
+    pub fit: FitResult,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AnalysisResult {
+    pub name: String,
+    pub title: String,
+    pub question: String,
+    pub kind: String,
+    pub file: String,
+    pub frame: String,
+    pub cutoff: String,
+    pub include_unverified: bool,
+    pub n: usize,
+    /// supported | not supported | inconclusive | descriptive
+    pub verdict: String,
+    pub verdict_reason: String,
+    pub checks: Vec<Check>,
+    pub numbers: Vec<Number>,
+    pub fits: Vec<NamedFit>,
+    pub tables: Vec<TableOut>,
+    pub figures: Vec<String>,
+    /// Remarks, e.g. an alternative model that the data cannot identify.
+    pub notes: Vec<String>,
+    /// Data behind the figures (points, curves), for the plotting stage.
+    pub series: BTreeMap<String, Vec<Vec<f64>>>,
+    pub labels: BTreeMap<String, Vec<String>>,
+}
+
+// ---------------------------------------------------------------------------
+// Figure data: what each figure draws, typed, produced by the analysis that
+// owns the figure.
+
+/// The figures an analysis can produce (the file stem of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureName {
+    ProbabilityCurve,
+    Coefficients,
+    ParticipationByCost,
+    Timeline,
+    OptOuts,
+    Simulation,
+}
+
+impl FigureName {
+    pub const ALL: [FigureName; 6] = [
+        FigureName::ProbabilityCurve,
+        FigureName::Coefficients,
+        FigureName::ParticipationByCost,
+        FigureName::Timeline,
+        FigureName::OptOuts,
+        FigureName::Simulation,
+    ];
+    /// The name in analysis specs and the figure's file stem.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureName::ProbabilityCurve => "probability_curve",
+            FigureName::Coefficients => "coefficients",
+            FigureName::ParticipationByCost => "participation_by_cost",
+            FigureName::Timeline => "timeline",
+            FigureName::OptOuts => "opt_outs",
+            FigureName::Simulation => "simulation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FigureName> {
+        FigureName::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// One point of a predicted-probability curve with its pointwise band.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CurvePoint {
+    pub x: f64,
+    pub probability: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// An instrument placed by its cost and its outcome (0 or 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstrumentPoint {
+    pub instrument: String,
+    pub x: f64,
+    pub outcome: f64,
+}
+
+/// The predicted probability of joining against the cost variable, with the
+/// instruments as points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbabilityCurve {
+    pub x_label: String,
+    /// The estimator of the fit the curve comes from.
+    pub method: String,
+    pub level: f64,
+    pub curve: Vec<CurvePoint>,
+    pub instruments: Vec<InstrumentPoint>,
+}
+
+/// One of China's acts on an instrument of the sample, in time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelinePoint {
+    pub instrument: String,
+    /// Year plus the fraction of the year.
+    pub year: f64,
+    pub sovereignty_cost: f64,
+    /// A reservation or declaration (else a signature, consent or vote).
+    pub reservation: bool,
+}
+
+/// One model's estimate of the tested coefficient. An infinite interval
+/// bound is `None`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoefficientRow {
+    pub model: String,
+    pub estimate: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// The tested coefficient across an analysis's models.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoefficientPlot {
+    pub term: String,
+    pub level: f64,
+    pub rows: Vec<CoefficientRow>,
+}
+
+/// A participation rate of one part of the universe, with its exact interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateRow {
+    pub group: String,
+    pub rate: f64,
+    pub low: f64,
+    pub high: f64,
+    pub n: usize,
+}
+
+/// The delegation provisions of one mechanism and how many China avoided.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptOutRow {
+    pub mechanism: String,
+    pub level: u8,
+    pub provisions: usize,
+    pub avoided: usize,
+}
+
+/// Simulated soft-law participation rates of a weakly and a strongly
+/// socialized state, and the rate above which a soft-law-only study calls a
+/// state strongly socialized.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimulationPlot {
+    pub weak: Vec<f64>,
+    pub strong: Vec<f64>,
+    pub threshold: f64,
+}
+
+/// What a figure draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "figure", rename_all = "snake_case")]
+pub enum FigureData {
+    ProbabilityCurve(ProbabilityCurve),
+    Coefficients(CoefficientPlot),
+    ParticipationByCost { rows: Vec<RateRow> },
+    Timeline { points: Vec<TimelinePoint> },
+    OptOuts { rows: Vec<OptOutRow> },
+    Simulation(SimulationPlot),
+}
+
+impl FigureData {
+    pub fn name(&self) -> FigureName {
+        match self {
+            FigureData::ProbabilityCurve(_) => FigureName::ProbabilityCurve,
+            FigureData::Coefficients(_) => FigureName::Coefficients,
+            FigureData::ParticipationByCost { .. } => FigureName::ParticipationByCost,
+            FigureData::Timeline { .. } => FigureName::Timeline,
+            FigureData::OptOuts { .. } => FigureName::OptOuts,
+            FigureData::Simulation(_) => FigureName::Simulation,
+        }
+    }
+}
