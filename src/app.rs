@@ -403,7 +403,7 @@ pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
         .iter()
         .filter(|(_, spec)| args.analyses.is_empty() || args.analyses.contains(&spec.name))
         .collect();
-    let results: Vec<crate::analysis::AnalysisResult> = {
+    let results: Vec<crate::results::AnalysisResult> = {
         use rayon::prelude::*;
         chosen
             .par_iter()
@@ -447,7 +447,11 @@ pub fn verdict_summary(r: &RunResults) -> String {
         r.seed
     );
     for a in &r.analyses {
-        s.push_str(&format!("{:<15} {}\n", a.verdict.to_uppercase(), a.title));
+        s.push_str(&format!(
+            "{:<15} {}\n",
+            a.verdict.as_str().to_uppercase(),
+            a.title
+        ));
         for n in a.numbers.iter().take(3) {
             let ci = match (n.low, n.high) {
                 (Some(l), Some(h)) => format!(

@@ -257,7 +257,6 @@ fn verdicts_flip_on_counter_data() {
             .find(|a| a.name == name)
             .unwrap_or_else(|| panic!("no {name}"))
             .verdict
-            .clone()
     };
     for name in [
         "h1_cost_gradient",
@@ -268,7 +267,7 @@ fn verdicts_flip_on_counter_data() {
     ] {
         assert_eq!(
             verdict(name),
-            "not supported",
+            sovcost::results::Verdict::NotSupported,
             "{name} on counter-data: {:#?}",
             results
                 .analyses
@@ -297,7 +296,13 @@ fn the_same_code_supports_the_claims_on_supporting_data() {
     let results =
         run_analyses(&args(&root, &["h1_cost_gradient", "h2_soft_law_benchmark"])).unwrap();
     for a in &results.analyses {
-        assert_eq!(a.verdict, "supported", "{}: {}", a.name, a.verdict_reason);
+        assert_eq!(
+            a.verdict,
+            sovcost::results::Verdict::Supported,
+            "{}: {}",
+            a.name,
+            a.verdict_reason
+        );
     }
 }
 

@@ -156,7 +156,7 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
                 check.or(first)
             }
             .unwrap_or_default();
-            vec![a.title.clone(), a.verdict.clone(), key]
+            vec![a.title.clone(), a.verdict.to_string(), key]
         })
         .collect();
     doc.push(Block::Table(TableOut {
@@ -191,7 +191,7 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
         )));
         doc.push(Block::Para(format!(
             "Verdict: {}. {}",
-            a.verdict.to_uppercase(),
+            a.verdict.as_str().to_uppercase(),
             a.verdict_reason
         )));
         if !a.numbers.is_empty() {

@@ -81,7 +81,7 @@ pub enum Plot {
 fn find<'a>(r: &'a RunResults, kind: &str) -> Option<&'a AnalysisResult> {
     r.analyses
         .iter()
-        .find(|a| a.kind == kind && !a.series.is_empty())
+        .find(|a| a.kind.as_str() == kind && !a.series.is_empty())
 }
 
 /// The figures the results call for.
@@ -133,11 +133,9 @@ pub fn figures(r: &RunResults) -> Vec<Figure> {
         }
     }
     // Coefficient of the first hypothesis term across the models that have it.
-    if let Some(a) = r
-        .analyses
-        .iter()
-        .find(|a| a.kind == "logit" && !a.fits.is_empty() && !a.checks.is_empty())
-    {
+    if let Some(a) = r.analyses.iter().find(|a| {
+        a.kind == crate::results::Kind::Logit && !a.fits.is_empty() && !a.checks.is_empty()
+    }) {
         let term = a.checks[0].term.clone();
         let rows: Vec<(String, f64, f64, f64)> = a
             .fits

@@ -7,19 +7,103 @@ use serde::Serialize;
 
 use super::FitResult;
 
+/// Declares a closed set of words: an enum serialised as its word, with the
+/// word list for messages.
+macro_rules! words {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $w:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $w)] $v),+
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            /// The word in specs, results and reports.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $w),+ }
+            }
+            pub fn parse(s: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|x| x.as_str() == s)
+            }
+            /// The words, for messages ("a, b, c").
+            pub fn choices() -> String {
+                let w: Vec<&str> = Self::ALL.iter().map(|x| x.as_str()).collect();
+                w.join(", ")
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words! {
+    /// What an analysis does (the `kind` of an analysis file).
+    Kind {
+        Logit = "logit",
+        Participation = "participation",
+        OptOut = "opt_out",
+        SeedReplication = "seed_replication",
+        Robustness = "robustness",
+        Simulation = "simulation",
+    }
+}
+
+words! {
+    /// The unit of observation of an analysis's sample.
+    Frame {
+        /// One row per instrument.
+        Treaty = "treaty",
+        /// One row per avoidable delegation provision of an instrument China is bound by.
+        Provision = "provision",
+        /// One row per instrument and year at risk of joining.
+        TreatyYear = "treaty_year",
+    }
+}
+
+words! {
+    /// The direction a hypothesis expects of its term.
+    Direction {
+        Negative = "negative",
+        Positive = "positive",
+        NotPositive = "not_positive",
+        NotNegative = "not_negative",
+    }
+}
+
+words! {
+    /// The outcome of a check, and an analysis's verdict.
+    Verdict {
+        Supported = "supported",
+        NotSupported = "not supported",
+        Inconclusive = "inconclusive",
+        /// An analysis with no checks.
+        Descriptive = "descriptive",
+    }
+}
+
+impl Direction {
+    /// In words ("not positive").
+    pub fn words(self) -> String {
+        self.as_str().replace('_', " ")
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Check {
     pub model: String,
     pub term: String,
-    pub direction: String,
+    pub direction: Direction,
     pub alpha: f64,
     pub estimate: f64,
     pub conf_low: Option<f64>,
     pub conf_high: Option<f64>,
     pub p_value: f64,
     pub p_value_method: String,
-    /// supported | not supported | inconclusive
-    pub outcome: String,
+    /// Supported, not supported or inconclusive.
+    pub outcome: Verdict,
 }
 
 /// A number the report quotes, with its interval where it has one.
@@ -53,14 +137,13 @@ pub struct AnalysisResult {
     pub name: String,
     pub title: String,
     pub question: String,
-    pub kind: String,
+    pub kind: Kind,
     pub file: String,
-    pub frame: String,
+    pub frame: Frame,
     pub cutoff: String,
     pub include_unverified: bool,
     pub n: usize,
-    /// supported | not supported | inconclusive | descriptive
-    pub verdict: String,
+    pub verdict: Verdict,
     pub verdict_reason: String,
     pub checks: Vec<Check>,
     pub numbers: Vec<Number>,

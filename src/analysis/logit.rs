@@ -1,0 +1,266 @@
+//! Logit analyses: the main model and its alternatives on one sample, the
+//! checks of the hypotheses, and for a cost variable the odds ratio per SD,
+//! the cost at which the predicted probability is one half, and the curve.
+
+use std::path::Path;
+
+use super::sample;
+use super::spec::{Model, Spec};
+use super::{base_result, check_of, fit_model, verdict, Context};
+use crate::error::{Error, Location, Result};
+use crate::models::inference::qnorm;
+use crate::panel::{Table, TreatyRecord};
+use crate::results::{AnalysisResult, FitResult, Frame, NamedFit, Number};
+
+/// Runs a logit (or the model part of an opt-out) analysis.
+pub fn run(ctx: &Context, file: &Path, spec: &Spec, m: &Model) -> Result<AnalysisResult> {
+    let (records, sample_notes) = sample::with_notes(ctx, spec);
+    let (table, n) = sample::frame_table(ctx, spec, &records)?;
+    let level = spec.level();
+    let main = fit_model(
+        &table,
+        file,
+        "model.formula",
+        &m.fit,
+        level,
+        &m.predict,
+        ctx.seed,
+    )?;
+    let mut result = base_result(file, spec, n);
+    result.notes.extend(sample_notes);
+    let mut fits = vec![NamedFit {
+        label: "main".into(),
+        fit: main.clone(),
+    }];
+    fit_alternatives(
+        ctx,
+        file,
+        spec,
+        m,
+        (&table, &records),
+        &mut fits,
+        &mut result,
+    )?;
+    let mut checks = Vec::new();
+    for h in &spec.hypotheses {
+        let label = h.model.clone().unwrap_or_else(|| "main".into());
+        let nf = fits.iter().find(|f| f.label == label).ok_or_else(|| {
+            Error::input(
+                Location::file(file).column("hypothesis.model"),
+                format!("no model labelled '{label}'"),
+            )
+        })?;
+        checks.push(check_of(&label, &nf.fit, h, file)?);
+    }
+    if let Some(var) = &m.cost_variable {
+        cost_numbers(&mut result, &table, &main, var, level, file)?;
+    }
+    prediction_numbers(&mut result, &main);
+    if spec.sample.frame == Frame::Treaty {
+        instrument_points(&mut result, &table, m);
+    }
+    verdict::conclude(&mut result, checks);
+    result.fits = fits;
+    Ok(result)
+}
+
+/// Fits each alternative model on the sample (or its filtered part). A
+/// sample the data cannot fit (a constant outcome, too few rows) is noted,
+/// not fatal; a mistake in the spec (unknown column) is an error.
+fn fit_alternatives(
+    ctx: &Context,
+    file: &Path,
+    spec: &Spec,
+    m: &Model,
+    (table, records): (&Table, &[TreatyRecord]),
+    fits: &mut Vec<NamedFit>,
+    result: &mut AnalysisResult,
+) -> Result<()> {
+    for (k, a) in m.alternatives.iter().enumerate() {
+        let sub_table;
+        let table_for = if a.filter.is_empty() {
+            table
+        } else {
+            let sub: Vec<TreatyRecord> = records
+                .iter()
+                .filter(|r| sample::matches(r, &a.filter))
+                .cloned()
+                .collect();
+            sub_table = sample::frame_table(ctx, spec, &sub)?.0;
+            &sub_table
+        };
+        let fitted = fit_model(
+            table_for,
+            file,
+            &format!("model.alternatives[{k}]"),
+            &a.fit,
+            spec.level(),
+            &[],
+            ctx.seed,
+        );
+        let f = match fitted {
+            Ok(f) => f,
+            Err(Error::Input { rule, .. })
+                if !rule.contains("no such column") && !rule.contains("unknown") =>
+            {
+                result.notes.push(format!(
+                    "Model '{}' not estimable on these data: {rule}",
+                    a.label
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        fits.push(NamedFit {
+            label: a.label.clone(),
+            fit: f,
+        });
+    }
+    Ok(())
+}
+
+/// Predicted probabilities at the spec's `predict` values.
+fn prediction_numbers(result: &mut AnalysisResult, main: &FitResult) {
+    for p in &main.predictions {
+        result.numbers.push(Number {
+            name: format!("p_{}", p.at.replace([',', '='], "_")),
+            label: format!(
+                "Predicted probability at {}",
+                if p.at.is_empty() {
+                    "the means".into()
+                } else {
+                    p.at.clone()
+                }
+            ),
+            value: p.probability,
+            low: Some(p.conf_low),
+            high: Some(p.conf_high),
+            note: format!("{} (delta method on the logit scale)", main.method),
+        });
+    }
+}
+
+/// Points for the probability figure: each instrument's cost and outcome.
+fn instrument_points(result: &mut AnalysisResult, table: &Table, m: &Model) {
+    let var = m
+        .cost_variable
+        .clone()
+        .unwrap_or_else(|| "sovereignty_cost".into());
+    let xs = table.numeric(&var).ok();
+    let ys = table.numeric(&m.fit.formula.response).ok();
+    if let (Some(xs), Some(ys)) = (xs, ys) {
+        let names = table.text("short_name").unwrap_or_default();
+        let mut pts = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..xs.len() {
+            if let (Some(x), Some(y)) = (xs[i], ys[i]) {
+                pts.push(vec![x, y]);
+                labels.push(names.get(i).cloned().flatten().unwrap_or_default());
+            }
+        }
+        result.series.insert("instruments".into(), pts);
+        result.labels.insert("instruments".into(), labels);
+    }
+}
+
+/// Odds ratio per SD of the cost variable, the cost at which P = 0.5 (other
+/// variables at their means, reference levels) with a delta-method interval,
+/// and the predicted-probability curve over the observed range.
+fn cost_numbers(
+    result: &mut AnalysisResult,
+    table: &Table,
+    fit: &FitResult,
+    var: &str,
+    level: f64,
+    file: &Path,
+) -> Result<()> {
+    let j = fit
+        .coefficients
+        .iter()
+        .position(|c| c.term == var)
+        .ok_or_else(|| {
+            Error::input(
+                Location::file(file).column("model.cost_variable"),
+                format!("'{var}' is not a coefficient of the model"),
+            )
+        })?;
+    let formula = crate::formula::parse(&fit.formula)?;
+    let (design, _) = crate::design::build(table, &formula, &crate::design::Extra::default())?;
+    let xs = design.column(j);
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let b = fit.coefficients[j].estimate;
+    let q = qnorm(0.5 + level / 2.0);
+    result.numbers.push(Number {
+        name: "odds_ratio_per_sd".into(),
+        label: format!("Odds ratio per standard deviation of {var} (SD = {sd:.3})"),
+        value: (b * sd).exp(),
+        low: fit.coefficients[j].conf_low.map(|l| (l * sd).exp()),
+        high: fit.coefficients[j].conf_high.map(|h| (h * sd).exp()),
+        note: format!("interval: {} at {:.0} %", fit.ci_method, level * 100.0),
+    });
+    // Linear predictor without the cost term, at the means of the others.
+    let base_values = crate::models::effects::profile_values(&design, "")?;
+    let row = design.build_row(&base_values);
+    let p = design.p;
+    let beta: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
+    let vcov: Vec<f64> = fit.vcov.iter().flatten().copied().collect();
+    // a = eta at the means minus the cost contribution.
+    let mut g_a = row.clone();
+    g_a[j] = 0.0;
+    let a: f64 = g_a.iter().zip(&beta).map(|(x, b)| x * b).sum();
+    if beta.iter().all(|v| v.is_finite()) && b != 0.0 {
+        let threshold = -a / b;
+        // gradient of -a/b: d/d beta_k = -g_a[k]/b for k != j; d/d b = a/b^2.
+        let mut grad: Vec<f64> = g_a.iter().map(|x| -x / b).collect();
+        grad[j] = a / (b * b);
+        let var_t = crate::models::linalg::quad_form(&vcov, p, &grad, &grad);
+        let se_t = var_t.max(0.0).sqrt();
+        result.numbers.push(Number {
+            name: "threshold_p50".into(),
+            label: format!("{var} at which the predicted probability of joining is 0.5"),
+            value: threshold,
+            low: Some(threshold - q * se_t),
+            high: Some(threshold + q * se_t),
+            note: "delta-method interval; other variables at their means or reference levels"
+                .into(),
+        });
+    }
+    // Curve with a pointwise band (FLIC intercept for Firth fits).
+    let mut beta_pred = beta.clone();
+    if let (Some(a0), true) = (fit.flic_intercept, design.intercept) {
+        beta_pred[0] = a0;
+    }
+    let lo = xs.iter().cloned().fold(f64::INFINITY, f64::min).min(0.0);
+    let hi = xs
+        .iter()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(1.0);
+    let mut curve = Vec::new();
+    if beta_pred.iter().all(|v| v.is_finite()) {
+        for k in 0..=100 {
+            let x = lo + (hi - lo) * k as f64 / 100.0;
+            let mut r = row.clone();
+            r[j] = x;
+            let pr = crate::models::effects::predict_row(&r, &beta_pred, &vcov, level, "");
+            curve.push(vec![x, pr.probability, pr.conf_low, pr.conf_high]);
+        }
+        for (name, at) in [("p_soft_end", lo), ("p_hard_end", hi)] {
+            let mut r = row.clone();
+            r[j] = at;
+            let pr = crate::models::effects::predict_row(&r, &beta_pred, &vcov, level, "");
+            result.numbers.push(Number {
+                name: name.into(),
+                label: format!("Predicted probability of joining at {var} = {at:.2}"),
+                value: pr.probability,
+                low: Some(pr.conf_low),
+                high: Some(pr.conf_high),
+                note: "delta method on the logit scale".into(),
+            });
+        }
+    }
+    result.series.insert("curve".into(), curve);
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Analyses: each `analyses/*.toml` file is one analysis — the sample, the
+//! outcome and model, the hypotheses with their expected directions and
+//! levels, and which tables and figures to produce. A verdict is computed
+//! from the checks under it ([`verdict`]), never written in.
+//!
+//! [`spec`] reads and checks the files, [`sample`] builds the samples, and
+//! one module per kind runs it: [`logit`] (and [`opt_out`] on top of it),
+//! [`participation`], [`seed`], [`robustness`], [`simulation`].
+
+pub mod logit;
+pub mod opt_out;
+pub mod participation;
+pub mod robustness;
+pub mod sample;
+pub mod seed;
+pub mod simulation;
+pub mod spec;
+pub mod verdict;
+
+use std::path::{Path, PathBuf};
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Location, Result};
+use crate::models::{self, CiMethod, FitSpec};
+use crate::panel::Table;
+use crate::results::{AnalysisResult, Check, FitResult, Verdict};
+pub use spec::{read_spec, read_specs, Body, Hypothesis, ModelFit, Spec};
+
+/// What every analysis of a run shares.
+pub struct Context<'a> {
+    pub data: &'a Dataset,
+    pub specs: &'a [(PathBuf, Spec)],
+    pub seed: u64,
+}
+
+/// Runs one analysis.
+pub fn run_one(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> {
+    match &spec.body {
+        Body::Logit(m) => logit::run(ctx, file, spec, m),
+        Body::OptOut(m) => {
+            let mut result = logit::run(ctx, file, spec, m)?;
+            opt_out::add(ctx, spec, &mut result)?;
+            Ok(result)
+        }
+        Body::Participation(p) => participation::run(ctx, file, spec, p),
+        Body::SeedReplication => seed::run(ctx, file, spec),
+        Body::Robustness(r) => robustness::run(ctx, file, spec, r),
+        Body::Simulation(s) => Ok(simulation::run(file, spec, s)),
+    }
+}
+
+/// A result with the spec's identity and no findings yet.
+fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
+    AnalysisResult {
+        name: spec.name.clone(),
+        title: spec.title.clone(),
+        question: spec.question.clone(),
+        kind: spec.kind(),
+        file: file.display().to_string(),
+        frame: spec.sample.frame,
+        cutoff: spec.sample.cutoff.clone(),
+        include_unverified: spec.sample.include_unverified,
+        n,
+        verdict: Verdict::Descriptive,
+        verdict_reason: String::new(),
+        checks: vec![],
+        numbers: vec![],
+        fits: vec![],
+        tables: vec![],
+        figures: spec
+            .outputs
+            .figures
+            .iter()
+            .map(|f| f.as_str().to_string())
+            .collect(),
+        notes: vec![],
+        series: Default::default(),
+        labels: Default::default(),
+    }
+}
+
+/// An error of a fit, placed at the spec key that asked for it.
+fn spec_error(file: &Path, key: &str, e: Error) -> Error {
+    let located = |location: &Location, rule: &str| {
+        let loc = location.to_string();
+        if loc.is_empty() {
+            rule.to_string()
+        } else {
+            format!("{loc}: {rule}")
+        }
+    };
+    match &e {
+        Error::Input { location, rule } => {
+            Error::input(Location::file(file).column(key), located(location, rule))
+        }
+        Error::Internal(m) => Error::internal(m.clone()),
+    }
+}
+
+/// Fits a model of a spec on a table; errors name the file and key.
+fn fit_model(
+    table: &Table,
+    file: &Path,
+    key: &str,
+    model: &ModelFit,
+    level: f64,
+    predict: &[String],
+    seed: u64,
+) -> Result<FitResult> {
+    let mut fs = FitSpec::new(&model.formula_text());
+    fs.method = model.method;
+    fs.vcov = model.vcov.clone();
+    fs.level = level;
+    fs.ci = CiMethod::Default;
+    fs.predict = predict.to_vec();
+    fs.seed = seed;
+    models::fit_table(table, &fs).map_err(|e| spec_error(file, key, e))
+}
+
+/// The check of a hypothesis on a fit.
+fn check_of(label: &str, fit: &FitResult, h: &Hypothesis, file: &Path) -> Result<Check> {
+    let c = fit
+        .coefficients
+        .iter()
+        .find(|c| c.term == h.term)
+        .ok_or_else(|| {
+            Error::input(
+                Location::file(file).column("hypothesis.term"),
+                format!(
+                    "'{}' is not a coefficient of the model (coefficients: {})",
+                    h.term,
+                    fit.coefficients
+                        .iter()
+                        .map(|c| c.term.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+    Ok(Check {
+        model: label.to_string(),
+        term: h.term.clone(),
+        direction: h.direction,
+        alpha: h.alpha,
+        estimate: c.estimate,
+        conf_low: c.conf_low,
+        conf_high: c.conf_high,
+        p_value: c.p_value,
+        p_value_method: fit.p_value_method.clone(),
+        outcome: verdict::judge(h.direction, c.estimate, c.p_value, h.alpha),
+    })
+}
+
+/// The main result (the hypothesis of the analysis the robustness spec
+/// checks, or else of the first treaty-level logit) on three samples: as run,
+/// without the least certain statuses (one source, or secondary sources
+/// only), and with unverified facts counted. For the data-quality section.
+pub fn main_result_variants(
+    ctx: &Context,
+) -> Result<Option<(String, String, Vec<crate::quality::Variant>)>> {
+    let target = ctx.specs.iter().find_map(|(_, s)| match &s.body {
+        Body::Robustness(r) => Some(r.analysis.clone()),
+        _ => None,
+    });
+    let found = ctx.specs.iter().find(|(_, s)| match &target {
+        Some(name) => &s.name == name,
+        None => matches!(s.body, Body::Logit(_)) && s.sample.frame == crate::results::Frame::Treaty,
+    });
+    let Some((file, spec)) = found else {
+        return Ok(None);
+    };
+    let (Some(m), Some(h)) = (spec.model(), spec.hypotheses.first()) else {
+        return Ok(None);
+    };
+    let least = crate::quality::least_certain_statuses(ctx.data);
+    let mut out = Vec::new();
+    let mut unverified = spec.clone();
+    unverified.sample.include_unverified = true;
+    for (label, s, drop_least) in [
+        ("As run (verified facts only)", spec, false),
+        (
+            "Without statuses that rest on one source or on secondary sources only",
+            spec,
+            true,
+        ),
+        ("With unverified facts counted", &unverified, false),
+    ] {
+        let mut records = sample::records(ctx, s);
+        if drop_least {
+            records.retain(|r| !least.contains(&r.treaty_id));
+        }
+        let table = crate::panel::treaty_table(&records)?;
+        let fit = fit_model(
+            &table,
+            file,
+            "model.formula",
+            &m.fit,
+            1.0 - h.alpha,
+            &[],
+            ctx.seed,
+        );
+        let (estimate, p_value, outcome) = match fit
+            .ok()
+            .and_then(|f| f.coefficients.into_iter().find(|c| c.term == h.term))
+        {
+            Some(c) => (
+                c.estimate,
+                c.p_value,
+                verdict::judge(h.direction, c.estimate, c.p_value, h.alpha)
+                    .as_str()
+                    .to_string(),
+            ),
+            None => (f64::NAN, f64::NAN, "not estimable".to_string()),
+        };
+        out.push(crate::quality::Variant {
+            label: label.to_string(),
+            n: records.len(),
+            estimate,
+            p_value,
+            outcome,
+        });
+    }
+    Ok(Some((spec.name.clone(), h.term.clone(), out)))
+}

@@ -1,0 +1,250 @@
+//! Participation analyses: China's participation rate in the soft-law
+//! benchmark, the full universe, all treaties and the hard-law end, with
+//! exact intervals; the soft-law rate minus the hard-law-end rate (how much a
+//! soft-law-only study overstates participation); instruments joined over
+//! time and the timeline of China's acts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::sample;
+use super::spec::{Outcome, ParticipationSpec, Spec};
+use super::{base_result, verdict, Context};
+use crate::error::Result;
+use crate::models::exact;
+use crate::panel::TreatyRecord;
+use crate::results::{AnalysisResult, Check, Direction, Number, TableOut};
+
+/// Newcombe's hybrid score interval for a difference of two independent
+/// proportions (method 10 of Newcombe 1998), from Wilson intervals.
+pub fn newcombe_difference(
+    k1: u64,
+    n1: u64,
+    k2: u64,
+    n2: u64,
+    level: f64,
+) -> Result<(f64, f64, f64)> {
+    let a = exact::proportion(k1, n1, level)?;
+    let b = exact::proportion(k2, n2, level)?;
+    let d = a.estimate - b.estimate;
+    let low =
+        d - ((a.estimate - a.wilson_low).powi(2) + (b.wilson_high - b.estimate).powi(2)).sqrt();
+    let high =
+        d + ((a.wilson_high - a.estimate).powi(2) + (b.estimate - b.wilson_low).powi(2)).sqrt();
+    Ok((d, low, high))
+}
+
+/// Runs a participation analysis.
+pub fn run(
+    ctx: &Context,
+    file: &Path,
+    spec: &Spec,
+    ps: &ParticipationSpec,
+) -> Result<AnalysisResult> {
+    let (records, sample_notes) = sample::with_notes(ctx, spec);
+    let level = 1.0 - ps.alpha;
+    // The sample holds only instruments whose outcome is known.
+    let outcome = |r: &TreatyRecord| -> u8 {
+        if ps.outcome == Outcome::Bound {
+            r.bound.unwrap_or(0)
+        } else {
+            r.joined.unwrap_or(0)
+        }
+    };
+    let mut result = base_result(file, spec, records.len());
+    result.notes.extend(sample_notes);
+    let groups: Vec<(&str, &str, Vec<&TreatyRecord>)> = vec![
+        (
+            "soft_law",
+            "Soft-law benchmark (declarations and resolutions)",
+            records.iter().filter(|r| r.soft_law == 1).collect(),
+        ),
+        ("all", "Full universe", records.iter().collect()),
+        (
+            "treaties",
+            "All treaties",
+            records.iter().filter(|r| r.soft_law == 0).collect(),
+        ),
+        (
+            "hard_end",
+            "Hard-law end (sovereignty cost above the threshold)",
+            records
+                .iter()
+                .filter(|r| r.soft_law == 0 && r.sovereignty_cost > ps.hard_threshold)
+                .collect(),
+        ),
+    ];
+    let mut rows = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (name, label, g) in &groups {
+        let k = g.iter().filter(|r| outcome(r) == 1).count() as u64;
+        let n = g.len() as u64;
+        counts.insert(*name, (k, n));
+        if n == 0 {
+            continue;
+        }
+        let p = exact::proportion(k, n, level)?;
+        rows.push(vec![
+            label.to_string(),
+            n.to_string(),
+            k.to_string(),
+            format!("{:.3}", p.estimate),
+            format!(
+                "[{:.3}, {:.3}]",
+                p.clopper_pearson_low, p.clopper_pearson_high
+            ),
+        ]);
+        result.numbers.push(Number {
+            name: format!("rate_{name}"),
+            label: format!("Participation rate: {label}"),
+            value: p.estimate,
+            low: Some(p.clopper_pearson_low),
+            high: Some(p.clopper_pearson_high),
+            note: format!("{k} of {n}; Clopper-Pearson interval"),
+        });
+        result.series.entry("rates".into()).or_default().push(vec![
+            p.estimate,
+            p.clopper_pearson_low,
+            p.clopper_pearson_high,
+            n as f64,
+        ]);
+        result
+            .labels
+            .entry("rates".into())
+            .or_default()
+            .push(label.to_string());
+    }
+    result.tables.push(TableOut {
+        name: "participation".into(),
+        caption: format!(
+            "China's participation ({}) by part of the universe, {:.0} % exact intervals",
+            ps.outcome.as_str(),
+            level * 100.0
+        ),
+        header: vec![
+            "Instruments".into(),
+            "N".into(),
+            "Joined".into(),
+            "Rate".into(),
+            "Interval".into(),
+        ],
+        rows,
+    });
+    // The soft-law study's estimate minus the hard-law end's.
+    let (ks, ns) = counts["soft_law"];
+    let (kh, nh) = counts["hard_end"];
+    let mut checks = Vec::new();
+    if ns > 0 && nh > 0 {
+        let (d, lo, hi) = newcombe_difference(ks, ns, kh, nh, level)?;
+        result.numbers.push(Number {
+            name: "overstatement".into(),
+            label: "Soft-law participation rate minus hard-law-end rate".into(),
+            value: d,
+            low: Some(lo),
+            high: Some(hi),
+            note: "Newcombe hybrid score interval".into(),
+        });
+        // Significance at alpha: the interval excludes 0.
+        let outcome = verdict::judge_interval(d, lo, 0.0);
+        checks.push(Check {
+            model: "rates".into(),
+            term: "soft minus hard".into(),
+            direction: Direction::Positive,
+            alpha: ps.alpha,
+            estimate: d,
+            conf_low: Some(lo),
+            conf_high: Some(hi),
+            p_value: f64::NAN,
+            p_value_method: "Newcombe interval".into(),
+            outcome,
+        });
+    }
+    // Instruments joined per year since from_year ("pro-social change").
+    let cutoff_year: i32 = spec.sample.cutoff[..4].parse().unwrap_or(2025);
+    let mut cum = Vec::new();
+    let mut total = 0usize;
+    let mut soft_total = 0usize;
+    let mut hard_total = 0usize;
+    for year in ps.from_year..=cutoff_year {
+        for r in records
+            .iter()
+            .filter(|r| outcome(r) == 1 && r.join_year == Some(year))
+        {
+            total += 1;
+            if r.soft_law == 1 {
+                soft_total += 1;
+            }
+            if r.soft_law == 0 && r.sovereignty_cost > ps.hard_threshold {
+                hard_total += 1;
+            }
+        }
+        cum.push(vec![
+            year as f64,
+            total as f64,
+            soft_total as f64,
+            hard_total as f64,
+        ]);
+    }
+    result.numbers.push(Number {
+        name: "joined_since_from_year".into(),
+        label: format!(
+            "Instruments China joined from {} to the cutoff",
+            ps.from_year
+        ),
+        value: total as f64,
+        low: None,
+        high: None,
+        note: format!("{soft_total} soft-law, {hard_total} at the hard-law end"),
+    });
+    result.series.insert("cumulative".into(), cum);
+    timeline(ctx, spec, &records, &mut result);
+    verdict::conclude(&mut result, checks);
+    Ok(result)
+}
+
+/// Timeline of China's (PRC) actions on the instruments of the sample:
+/// [year + day fraction, instrument's sovereignty cost, 1 if a reservation or
+/// declaration, else 0].
+fn timeline(ctx: &Context, spec: &Spec, records: &[TreatyRecord], result: &mut AnalysisResult) {
+    let mut timeline = Vec::new();
+    let mut names = Vec::new();
+    let acts = &ctx.data.actions;
+    for a in &acts.rows {
+        let g = |c: &str| acts.get(a, c);
+        if g("actor") != "PRC"
+            || g("date").len() != 10
+            || (!spec.sample.include_unverified && g("verified") != "yes")
+        {
+            continue;
+        }
+        let Some(r) = records.iter().find(|r| r.treaty_id == g("treaty_id")) else {
+            continue;
+        };
+        let kind = g("action");
+        let reservation = matches!(kind, "reservation" | "declaration");
+        let joins = match (
+            crate::outcome::ActionKind::parse(kind),
+            crate::outcome::InstrumentKind::parse(&r.kind),
+        ) {
+            (Some(a), Some(k)) => matches!(
+                a.role(k),
+                crate::outcome::Role::Signature
+                    | crate::outcome::Role::Consent
+                    | crate::outcome::Role::Support
+            ),
+            _ => false,
+        };
+        if !reservation && !joins {
+            continue;
+        }
+        let (y, m, d) = crate::dataset::parse_partial_date(g("date")).unwrap_or((0, 1, 1));
+        timeline.push(vec![
+            y as f64 + ((m - 1) as f64 * 30.5 + d as f64) / 366.0,
+            r.sovereignty_cost,
+            f64::from(u8::from(reservation)),
+        ]);
+        names.push(r.short_name.clone());
+    }
+    result.series.insert("timeline".into(), timeline);
+    result.labels.insert("timeline".into(), names);
+}

@@ -1,0 +1,701 @@
+//! Analysis specifications (`analyses/*.toml`). A file is read into a raw
+//! serde face ([`RawSpec`], the file's keys as written), then checked once
+//! into a typed [`Spec`]: closed sets become enums, formulas are parsed, the
+//! method and covariance are resolved, and every kind carries exactly the
+//! sections it needs. Every mistake a user can make in a spec is reported
+//! here, when the file is read (`sovcost list` shows it), with the file and
+//! the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Location, Result};
+use crate::formula::Formula;
+use crate::models::inference::VcovType;
+use crate::models::Method;
+use crate::results::{Direction, FigureName, Frame, Kind};
+
+// ---------------------------------------------------------------------------
+// The raw face: the keys as a user writes them.
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    #[serde(default)]
+    name: String,
+    title: String,
+    question: String,
+    kind: String,
+    #[serde(default)]
+    order: i32,
+    #[serde(default)]
+    sample: RawSample,
+    model: Option<RawModel>,
+    #[serde(default)]
+    hypothesis: Vec<RawHypothesis>,
+    participation: Option<RawParticipation>,
+    simulation: Option<SimulationSpec>,
+    robustness: Option<RobustnessSpec>,
+    #[serde(default)]
+    outputs: RawOutputs,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSample {
+    frame: Option<String>,
+    cutoff: Option<String>,
+    #[serde(default)]
+    include_unverified: bool,
+    #[serde(default, rename = "where")]
+    filter: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    formula: String,
+    method: Option<String>,
+    vcov: Option<String>,
+    #[serde(default)]
+    alternatives: Vec<RawAlternative>,
+    #[serde(default)]
+    predict: Vec<String>,
+    #[serde(default)]
+    cost_variable: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlternative {
+    label: String,
+    formula: String,
+    method: Option<String>,
+    vcov: Option<String>,
+    #[serde(default, rename = "where")]
+    filter: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHypothesis {
+    term: String,
+    direction: String,
+    #[serde(default = "default_alpha")]
+    alpha: f64,
+    #[serde(default)]
+    model: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParticipation {
+    #[serde(default = "default_outcome")]
+    outcome: String,
+    hard_threshold: f64,
+    #[serde(default = "default_from_year")]
+    from_year: i32,
+    #[serde(default = "default_alpha")]
+    alpha: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutputs {
+    tables: Option<Vec<String>>,
+    figures: Option<Vec<String>>,
+}
+
+fn default_alpha() -> f64 {
+    0.05
+}
+fn default_outcome() -> String {
+    "joined".into()
+}
+fn default_from_year() -> i32 {
+    1978
+}
+fn default_seed() -> u64 {
+    20141010
+}
+fn default_permutations() -> usize {
+    999
+}
+
+/// The cutoff when a spec gives none.
+pub const DEFAULT_CUTOFF: &str = "2025-12-31";
+
+// ---------------------------------------------------------------------------
+// The typed spec.
+
+/// One analysis, checked.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Short id (defaults to the file name).
+    pub name: String,
+    pub title: String,
+    /// The question in one sentence, for the report.
+    pub question: String,
+    /// Order in reports (smaller first).
+    pub order: i32,
+    pub sample: Sample,
+    pub hypotheses: Vec<Hypothesis>,
+    pub body: Body,
+    pub outputs: Outputs,
+}
+
+/// What each kind of analysis needs, and only that.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Logit(Model),
+    OptOut(Model),
+    Participation(ParticipationSpec),
+    SeedReplication,
+    Robustness(RobustnessSpec),
+    Simulation(SimulationSpec),
+}
+
+impl Spec {
+    pub fn kind(&self) -> Kind {
+        match self.body {
+            Body::Logit(_) => Kind::Logit,
+            Body::OptOut(_) => Kind::OptOut,
+            Body::Participation(_) => Kind::Participation,
+            Body::SeedReplication => Kind::SeedReplication,
+            Body::Robustness(_) => Kind::Robustness,
+            Body::Simulation(_) => Kind::Simulation,
+        }
+    }
+    /// The model of a logit or opt-out analysis.
+    pub fn model(&self) -> Option<&Model> {
+        match &self.body {
+            Body::Logit(m) | Body::OptOut(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The interval level: one minus the first hypothesis's alpha.
+    pub fn level(&self) -> f64 {
+        1.0 - self.hypotheses.first().map(|h| h.alpha).unwrap_or(0.05)
+    }
+}
+
+/// Which rows an analysis uses.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub frame: Frame,
+    /// YYYY-MM-DD.
+    pub cutoff: String,
+    pub include_unverified: bool,
+    /// Keep only rows where each column equals the value.
+    pub filter: Filter,
+}
+
+/// The instrument columns a sample can be filtered on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FilterColumn {
+    Kind,
+    IssueArea,
+    SoftLaw,
+    HardLaw,
+    CoreSovereignty,
+}
+
+impl FilterColumn {
+    fn parse(s: &str) -> Option<FilterColumn> {
+        Some(match s {
+            "kind" => FilterColumn::Kind,
+            "issue_area" => FilterColumn::IssueArea,
+            "soft_law" => FilterColumn::SoftLaw,
+            "hard_law" => FilterColumn::HardLaw,
+            "core_sovereignty" => FilterColumn::CoreSovereignty,
+            _ => return None,
+        })
+    }
+}
+
+/// `[sample.where]`: every condition must hold (values compared as text; a
+/// boolean is 1 or 0).
+#[derive(Debug, Clone, Default)]
+pub struct Filter(pub Vec<(FilterColumn, String)>);
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A model: the main fit of a logit or opt-out analysis.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub fit: ModelFit,
+    /// Further models fitted on the same sample and shown beside it.
+    pub alternatives: Vec<Alternative>,
+    /// Predicted probabilities at these values ("name=value,...").
+    pub predict: Vec<String>,
+    /// Report the odds ratio per standard deviation of this variable, the
+    /// value at which the predicted probability is 0.5 and the curve.
+    pub cost_variable: Option<String>,
+}
+
+/// A formula with its estimator and covariance.
+#[derive(Debug, Clone)]
+pub struct ModelFit {
+    pub formula: Formula,
+    pub method: Method,
+    pub vcov: VcovType,
+}
+
+impl ModelFit {
+    pub fn formula_text(&self) -> String {
+        self.formula.to_string()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub label: String,
+    pub fit: ModelFit,
+    /// Fit on a subsample: filters applied on top of the analysis's sample.
+    pub filter: Filter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hypothesis {
+    /// The coefficient tested (as the fit names it).
+    pub term: String,
+    pub direction: Direction,
+    pub alpha: f64,
+    /// Which model: `None` for the main one, else an alternative's label.
+    pub model: Option<String>,
+}
+
+/// The outcome a participation analysis counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Signed or consented (declarations: supported).
+    Joined,
+    /// Consented to be bound.
+    Bound,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Joined => "joined",
+            Outcome::Bound => "bound",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ParticipationSpec {
+    pub outcome: Outcome,
+    /// Instruments above this sovereignty cost form the hard-law end.
+    pub hard_threshold: f64,
+    /// First year of the count of instruments joined ("pro-social change").
+    pub from_year: i32,
+    pub alpha: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSpec {
+    pub universes: usize,
+    pub instruments: usize,
+    /// Scale s of P(join) = logistic((tau - cost) / s).
+    pub scale: f64,
+    /// Thresholds tau of a weakly and of a strongly socialized state.
+    pub tau_weak: f64,
+    pub tau_strong: f64,
+    /// Instruments with cost below this are "soft law".
+    pub soft_threshold: f64,
+    /// A soft-law-only study calls a state strongly socialized when it joins
+    /// at least this share of soft-law instruments.
+    pub strong_rate: f64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RobustnessSpec {
+    /// The analysis whose model and hypothesis are re-examined.
+    pub analysis: String,
+    /// Alternative cost indices substituted for the cost variable.
+    #[serde(default)]
+    pub indices: Vec<String>,
+    #[serde(default = "default_permutations")]
+    pub permutations: usize,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+/// What an analysis writes. A table or figure not listed is not produced.
+/// Without a `tables` key every table of the kind is written; without a
+/// `figures` key no figure is drawn (figure files are named by figure, so
+/// two analyses may not draw the same one).
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    pub tables: Vec<&'static str>,
+    pub figures: Vec<FigureName>,
+}
+
+impl Outputs {
+    pub fn table(&self, name: &str) -> bool {
+        self.tables.contains(&name)
+    }
+    pub fn figure(&self, name: FigureName) -> bool {
+        self.figures.contains(&name)
+    }
+}
+
+/// The tables each kind can write.
+pub fn tables_of(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Logit => &["models"],
+        Kind::OptOut => &["models", "opt_outs", "opt_out_detail"],
+        Kind::Participation => &["participation"],
+        Kind::SeedReplication => &["votes", "jiang"],
+        Kind::Robustness => &["robustness"],
+        Kind::Simulation => &["simulation"],
+    }
+}
+
+/// The figures each kind can draw.
+pub fn figures_of(kind: Kind) -> &'static [FigureName] {
+    match kind {
+        Kind::Logit => &[FigureName::ProbabilityCurve, FigureName::Coefficients],
+        Kind::OptOut => &[FigureName::OptOuts, FigureName::Coefficients],
+        Kind::Participation => &[FigureName::ParticipationByCost, FigureName::Timeline],
+        Kind::SeedReplication | Kind::Robustness => &[],
+        Kind::Simulation => &[FigureName::Simulation],
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+/// Reads one spec, with errors naming the file and the key.
+pub fn read_spec(path: &Path) -> Result<Spec> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::input(Location::file(path), format!("cannot read file: {e}")))?;
+    let raw: RawSpec = toml::from_str(&text).map_err(|e| {
+        Error::input(
+            Location::file(path),
+            format!("not a valid analysis file: {}", e.to_string().trim()),
+        )
+    })?;
+    Checker { path }.spec(raw)
+}
+
+/// Every `*.toml` in the directory, sorted by (order, name), with the checks
+/// that span files: a robustness analysis names an analysis with a model and
+/// a hypothesis, and no two analyses draw the same figure.
+pub fn read_specs(dir: &Path) -> Result<Vec<(PathBuf, Spec)>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Error::input(
+            Location::file(dir),
+            format!("cannot read the analyses directory: {e}"),
+        )
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut specs = Vec::new();
+    for p in paths {
+        let s = read_spec(&p)?;
+        specs.push((p, s));
+    }
+    specs.sort_by(|a, b| (a.1.order, &a.1.name).cmp(&(b.1.order, &b.1.name)));
+    check_across(&specs)?;
+    Ok(specs)
+}
+
+fn check_across(specs: &[(PathBuf, Spec)]) -> Result<()> {
+    let mut drawn: BTreeMap<FigureName, &Path> = BTreeMap::new();
+    for (path, spec) in specs {
+        for f in &spec.outputs.figures {
+            if let Some(other) = drawn.insert(*f, path) {
+                return Err(Error::input(
+                    Location::file(path).column("outputs.figures"),
+                    format!(
+                        "figure '{}' is also drawn by {} (figure files are named by figure)",
+                        f.as_str(),
+                        other.display()
+                    ),
+                ));
+            }
+        }
+        if let Body::Robustness(r) = &spec.body {
+            let bad =
+                |msg: String| Error::input(Location::file(path).column("robustness.analysis"), msg);
+            let base = specs
+                .iter()
+                .find(|(_, s)| s.name == r.analysis)
+                .ok_or_else(|| bad(format!("no analysis named '{}'", r.analysis)))?;
+            if base.1.model().is_none() {
+                return Err(bad(format!("'{}' has no model", r.analysis)));
+            }
+            if base.1.hypotheses.is_empty() {
+                return Err(bad(format!("'{}' has no hypothesis", r.analysis)));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+}
+
+impl Checker<'_> {
+    fn bad(&self, key: &str, msg: impl Into<String>) -> Error {
+        Error::input(Location::file(self.path).column(key), msg)
+    }
+
+    fn spec(&self, raw: RawSpec) -> Result<Spec> {
+        let name = if raw.name.is_empty() {
+            self.path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default()
+        } else {
+            raw.name.clone()
+        };
+        let kind = Kind::parse(&raw.kind).ok_or_else(|| {
+            self.bad(
+                "kind",
+                format!("unknown kind '{}' (use {})", raw.kind, Kind::choices()),
+            )
+        })?;
+        let sample = self.sample(&raw.sample)?;
+        let hypotheses = raw
+            .hypothesis
+            .iter()
+            .enumerate()
+            .map(|(k, h)| self.hypothesis(k, h))
+            .collect::<Result<Vec<_>>>()?;
+        let model = raw.model.as_ref().map(|m| self.model(m)).transpose()?;
+        let needs = |key: &str| self.bad(key, format!("kind '{kind}' needs a [{key}] table"));
+        let body = match kind {
+            Kind::Logit => Body::Logit(model.ok_or_else(|| needs("model"))?),
+            Kind::OptOut => Body::OptOut(model.ok_or_else(|| needs("model"))?),
+            Kind::Participation => Body::Participation(
+                self.participation(
+                    raw.participation
+                        .as_ref()
+                        .ok_or_else(|| needs("participation"))?,
+                )?,
+            ),
+            Kind::SeedReplication => Body::SeedReplication,
+            Kind::Robustness => {
+                Body::Robustness(raw.robustness.ok_or_else(|| needs("robustness"))?)
+            }
+            Kind::Simulation => {
+                Body::Simulation(raw.simulation.ok_or_else(|| needs("simulation"))?)
+            }
+        };
+        let outputs = self.outputs(kind, &sample, &body, &raw.outputs)?;
+        Ok(Spec {
+            name,
+            title: raw.title,
+            question: raw.question,
+            order: raw.order,
+            sample,
+            hypotheses,
+            body,
+            outputs,
+        })
+    }
+
+    fn sample(&self, raw: &RawSample) -> Result<Sample> {
+        let frame = match &raw.frame {
+            None => Frame::Treaty,
+            Some(f) => Frame::parse(f).ok_or_else(|| {
+                self.bad(
+                    "sample.frame",
+                    format!("unknown frame '{f}' (use {})", Frame::choices()),
+                )
+            })?,
+        };
+        let cutoff = raw.cutoff.clone().unwrap_or_else(|| DEFAULT_CUTOFF.into());
+        if crate::dataset::check_dated(&cutoff, "day").is_err() {
+            return Err(self.bad(
+                "sample.cutoff",
+                format!("'{cutoff}' is not a date (YYYY-MM-DD)"),
+            ));
+        }
+        Ok(Sample {
+            frame,
+            cutoff,
+            include_unverified: raw.include_unverified,
+            filter: self.filter("sample.where", &raw.filter)?,
+        })
+    }
+
+    fn filter(&self, key: &str, raw: &BTreeMap<String, toml::Value>) -> Result<Filter> {
+        let mut out = Vec::new();
+        for (k, v) in raw {
+            let column = FilterColumn::parse(k).ok_or_else(|| {
+                self.bad(
+                    key,
+                    format!("unknown column '{k}' (filter on kind, issue_area, soft_law, hard_law or core_sovereignty)"),
+                )
+            })?;
+            let want = match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => u8::from(*b).to_string(),
+                other => other.to_string(),
+            };
+            out.push((column, want));
+        }
+        Ok(Filter(out))
+    }
+
+    fn hypothesis(&self, k: usize, h: &RawHypothesis) -> Result<Hypothesis> {
+        let direction = Direction::parse(&h.direction).ok_or_else(|| {
+            self.bad(
+                &format!("hypothesis[{k}].direction"),
+                format!(
+                    "unknown direction '{}' (use {})",
+                    h.direction,
+                    Direction::choices()
+                ),
+            )
+        })?;
+        if !(h.alpha > 0.0 && h.alpha < 1.0) {
+            return Err(self.bad(
+                &format!("hypothesis[{k}].alpha"),
+                "alpha must be between 0 and 1",
+            ));
+        }
+        Ok(Hypothesis {
+            term: h.term.clone(),
+            direction,
+            alpha: h.alpha,
+            model: h.model.clone(),
+        })
+    }
+
+    fn model_fit(
+        &self,
+        key: &str,
+        formula: &str,
+        method: Option<&str>,
+        vcov: Option<&str>,
+    ) -> Result<ModelFit> {
+        Ok(ModelFit {
+            formula: crate::formula::parse(formula)
+                .map_err(|e| self.bad(&format!("{key}formula"), e.to_string()))?,
+            method: Method::parse(method.unwrap_or("auto"))
+                .map_err(|e| self.bad(&format!("{key}method"), e.to_string()))?,
+            vcov: VcovType::parse(vcov.unwrap_or("model"))
+                .map_err(|e| self.bad(&format!("{key}vcov"), e.to_string()))?,
+        })
+    }
+
+    fn model(&self, m: &RawModel) -> Result<Model> {
+        let fit = self.model_fit("model.", &m.formula, m.method.as_deref(), m.vcov.as_deref())?;
+        let mut alternatives = Vec::new();
+        for (k, a) in m.alternatives.iter().enumerate() {
+            let key = format!("model.alternatives[{k}].");
+            alternatives.push(Alternative {
+                label: a.label.clone(),
+                fit: self.model_fit(&key, &a.formula, a.method.as_deref(), a.vcov.as_deref())?,
+                filter: self.filter(&format!("{key}where"), &a.filter)?,
+            });
+        }
+        Ok(Model {
+            fit,
+            alternatives,
+            predict: m.predict.clone(),
+            cost_variable: m.cost_variable.clone(),
+        })
+    }
+
+    fn participation(&self, p: &RawParticipation) -> Result<ParticipationSpec> {
+        let outcome = match p.outcome.as_str() {
+            "joined" => Outcome::Joined,
+            "bound" => Outcome::Bound,
+            other => {
+                return Err(self.bad(
+                    "participation.outcome",
+                    format!("unknown outcome '{other}' (use joined or bound)"),
+                ))
+            }
+        };
+        if !(p.alpha > 0.0 && p.alpha < 1.0) {
+            return Err(self.bad("participation.alpha", "alpha must be between 0 and 1"));
+        }
+        Ok(ParticipationSpec {
+            outcome,
+            hard_threshold: p.hard_threshold,
+            from_year: p.from_year,
+            alpha: p.alpha,
+        })
+    }
+
+    fn outputs(
+        &self,
+        kind: Kind,
+        sample: &Sample,
+        body: &Body,
+        raw: &RawOutputs,
+    ) -> Result<Outputs> {
+        let offered = tables_of(kind);
+        let tables = match &raw.tables {
+            None => offered.to_vec(),
+            Some(list) => list
+                .iter()
+                .map(|t| {
+                    offered.iter().copied().find(|o| o == t).ok_or_else(|| {
+                        self.bad(
+                            "outputs.tables",
+                            format!(
+                                "kind '{kind}' has no table '{t}' (its tables: {})",
+                                offered.join(", ")
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let mut figures = Vec::new();
+        for f in raw.figures.iter().flatten() {
+            let name = FigureName::parse(f)
+                .filter(|n| figures_of(kind).contains(n))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = figures_of(kind).iter().map(|n| n.as_str()).collect();
+                    self.bad(
+                        "outputs.figures",
+                        format!(
+                            "kind '{kind}' has no figure '{f}' (its figures: {})",
+                            if names.is_empty() {
+                                "none".to_string()
+                            } else {
+                                names.join(", ")
+                            }
+                        ),
+                    )
+                })?;
+            if name == FigureName::ProbabilityCurve {
+                let has_cost = matches!(body, Body::Logit(m) if m.cost_variable.is_some());
+                if sample.frame != Frame::Treaty || !has_cost {
+                    return Err(self.bad(
+                        "outputs.figures",
+                        "the probability curve needs the treaty frame and a model.cost_variable",
+                    ));
+                }
+            }
+            if !figures.contains(&name) {
+                figures.push(name);
+            }
+        }
+        Ok(Outputs { tables, figures })
+    }
+}
