@@ -370,3 +370,52 @@ fn strings_from_the_dataset_are_escaped_in_every_format() {
         "{tex}"
     );
 }
+
+#[test]
+fn list_refuses_what_a_run_would_refuse_later() {
+    // Mistakes inside a spec are found when the files are read: `sovcost list`
+    // reports them (exit 2, the file and the key), not a run halfway through.
+    let (root, _) = copy_inputs("listcheck");
+    let h1 = std::fs::read_to_string(root.join("analyses/h1_cost_gradient.toml")).unwrap();
+    for (file, text, expect) in [
+        (
+            "zz_alt_vcov.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[model]\nformula = \"joined ~ sovereignty_cost\"\n[[model.alternatives]]\nlabel = \"a\"\nformula = \"joined ~ sovereignty_cost\"\nvcov = \"hc9\"\n",
+            "model.alternatives[0].vcov",
+        ),
+        (
+            "zz_table.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[model]\nformula = \"joined ~ sovereignty_cost\"\n[outputs]\ntables = [\"modles\"]\n",
+            "has no table 'modles'",
+        ),
+        (
+            "zz_figure.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"simulation\"\n[simulation]\nuniverses = 1\ninstruments = 2\nscale = 0.1\ntau_weak = 0.4\ntau_strong = 0.8\nsoft_threshold = 0.3\nstrong_rate = 0.8\n[outputs]\nfigures = [\"timeline\"]\n",
+            "has no figure 'timeline'",
+        ),
+        (
+            "zz_curve.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[model]\nformula = \"joined ~ sovereignty_cost\"\n[outputs]\nfigures = [\"probability_curve\"]\n",
+            "needs the treaty frame and a model.cost_variable",
+        ),
+        (
+            "zz_where.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[sample.where]\ncolour = \"red\"\n[model]\nformula = \"joined ~ sovereignty_cost\"\n",
+            "unknown column 'colour'",
+        ),
+        (
+            "zz_same_figure.toml",
+            &h1,
+            "is also drawn by",
+        ),
+    ] {
+        let path = root.join("analyses").join(file);
+        std::fs::write(&path, text).unwrap();
+        let (code, stdout, err) = run_cli(&root, &["list"], "1");
+        assert_eq!(code, 2, "{file}: {stdout} {err}");
+        assert!(err.contains(file), "{file}: {err}");
+        assert!(err.contains(expect), "{file}: '{expect}' not in {err}");
+        assert!(!err.contains("panicked"));
+        std::fs::remove_file(&path).unwrap();
+    }
+}
