@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::panel::Table;
+use crate::table::Table;
 
 pub const TREATIES: &str = "treaties.csv";
 pub const ACTIONS: &str = "actions.csv";
