@@ -4,6 +4,7 @@
 use crate::error::Result;
 // Re-exported for the modules that still import them from here (design,
 // models, analysis, the tests); this goes once they import from crate::table.
+use crate::table::Column;
 pub use crate::table::{parse_number, Table};
 
 use crate::dataset::{mechanism_level, Dataset};
@@ -273,108 +274,56 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
     }
 }
 
-/// A 0/1 outcome, `NA` when unknown.
-fn na(x: Option<u8>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_else(|| "NA".into())
+/// A text column, one cell per record.
+fn text_column<R>(name: &str, records: &[R], cell: impl Fn(&R) -> &str) -> (String, Column) {
+    let cells = records.iter().map(|r| Some(cell(r).to_string())).collect();
+    (name.to_string(), Column::Text(cells))
 }
 
-fn num(x: f64) -> String {
-    // Shortest text that reads back to the same f64.
-    format!("{x}")
+/// A numeric column, one cell per record; `None` when unknown.
+fn number_column<R>(
+    name: &str,
+    records: &[R],
+    cell: impl Fn(&R) -> Option<f64>,
+) -> (String, Column) {
+    (
+        name.to_string(),
+        Column::Numeric(records.iter().map(cell).collect()),
+    )
 }
 
 /// The treaty-level frame as a table for models.
 pub fn treaty_table(records: &[TreatyRecord]) -> Result<Table> {
-    let mut cols: Vec<(String, Vec<String>)> = vec![
-        (
-            "treaty_id".into(),
-            records.iter().map(|r| r.treaty_id.clone()).collect(),
-        ),
-        (
-            "short_name".into(),
-            records.iter().map(|r| r.short_name.clone()).collect(),
-        ),
-        (
-            "kind".into(),
-            records.iter().map(|r| r.kind.clone()).collect(),
-        ),
-        (
-            "issue_area".into(),
-            records.iter().map(|r| r.issue_area.clone()).collect(),
-        ),
-        (
-            "soft_law".into(),
-            records.iter().map(|r| r.soft_law.to_string()).collect(),
-        ),
-        (
-            "adopted_year".into(),
-            records.iter().map(|r| r.adopted_year.to_string()).collect(),
-        ),
+    let text = |name: &str, cell: fn(&TreatyRecord) -> &str| text_column(name, records, cell);
+    let number =
+        |name: &str, cell: fn(&TreatyRecord) -> Option<f64>| number_column(name, records, cell);
+    let mut cols = vec![
+        text("treaty_id", |r| &r.treaty_id),
+        text("short_name", |r| &r.short_name),
+        text("kind", |r| &r.kind),
+        text("issue_area", |r| &r.issue_area),
+        number("soft_law", |r| Some(r.soft_law.into())),
+        number("adopted_year", |r| Some(r.adopted_year.into())),
     ];
     for (k, (name, _)) in crate::dataset::CODINGS.iter().enumerate() {
-        cols.push((
-            name.to_string(),
-            records.iter().map(|r| r.codings[k].1.to_string()).collect(),
-        ));
+        cols.push(number_column(name, records, |r| {
+            Some(r.codings[k].1.into())
+        }));
     }
     cols.extend([
-        (
-            "delegation_unavoidable".into(),
-            records
-                .iter()
-                .map(|r| r.delegation_unavoidable.to_string())
-                .collect(),
-        ),
-        (
-            "sovereignty_cost".into(),
-            records.iter().map(|r| num(r.sovereignty_cost)).collect(),
-        ),
-        (
-            "delegation_only".into(),
-            records.iter().map(|r| num(r.delegation_only)).collect(),
-        ),
-        (
-            "hard_law".into(),
-            records.iter().map(|r| r.hard_law.to_string()).collect(),
-        ),
-        (
-            "sovereignty_cost_max".into(),
-            records
-                .iter()
-                .map(|r| num(r.sovereignty_cost_max))
-                .collect(),
-        ),
-        (
-            "joined".into(),
-            records.iter().map(|r| na(r.joined)).collect(),
-        ),
-        (
-            "bound".into(),
-            records.iter().map(|r| na(r.bound)).collect(),
-        ),
-        (
-            "status".into(),
-            records.iter().map(|r| r.status.clone()).collect(),
-        ),
-        (
-            "voted_no".into(),
-            records.iter().map(|r| r.voted_no.to_string()).collect(),
-        ),
-        (
-            "opted_out".into(),
-            records.iter().map(|r| r.opted_out.to_string()).collect(),
-        ),
-        (
-            "join_year".into(),
-            records
-                .iter()
-                .map(|r| {
-                    r.join_year
-                        .map(|y| y.to_string())
-                        .unwrap_or_else(|| "NA".into())
-                })
-                .collect(),
-        ),
+        number("delegation_unavoidable", |r| {
+            Some(r.delegation_unavoidable.into())
+        }),
+        number("sovereignty_cost", |r| Some(r.sovereignty_cost)),
+        number("delegation_only", |r| Some(r.delegation_only)),
+        number("hard_law", |r| Some(r.hard_law.into())),
+        number("sovereignty_cost_max", |r| Some(r.sovereignty_cost_max)),
+        number("joined", |r| r.joined.map(f64::from)),
+        number("bound", |r| r.bound.map(f64::from)),
+        text("status", |r| &r.status),
+        number("voted_no", |r| Some(r.voted_no.into())),
+        number("opted_out", |r| Some(r.opted_out.into())),
+        number("join_year", |r| r.join_year.map(f64::from)),
     ]);
     Table::from_columns("treaty panel", cols)
 }
@@ -437,48 +386,23 @@ pub fn provision_records(
 }
 
 pub fn provision_table(records: &[ProvisionRecord]) -> Result<Table> {
+    let text = |name: &str, cell: fn(&ProvisionRecord) -> &str| text_column(name, records, cell);
+    let number =
+        |name: &str, cell: fn(&ProvisionRecord) -> Option<f64>| number_column(name, records, cell);
     Table::from_columns(
         "provision panel",
         vec![
-            (
-                "provision_id".into(),
-                records.iter().map(|r| r.provision_id.clone()).collect(),
-            ),
-            (
-                "treaty_id".into(),
-                records.iter().map(|r| r.treaty_id.clone()).collect(),
-            ),
-            (
-                "mechanism".into(),
-                records.iter().map(|r| r.mechanism.clone()).collect(),
-            ),
-            (
-                "level".into(),
-                records.iter().map(|r| r.level.to_string()).collect(),
-            ),
-            (
-                "acceptance_mode".into(),
-                records.iter().map(|r| r.acceptance_mode.clone()).collect(),
-            ),
-            (
-                "opt_out_mode".into(),
-                records
-                    .iter()
-                    .map(|r| u8::from(r.acceptance_mode == "opt_out").to_string())
-                    .collect(),
-            ),
-            (
-                "avoided".into(),
-                records.iter().map(|r| r.avoided.to_string()).collect(),
-            ),
-            (
-                "sovereignty_cost".into(),
-                records.iter().map(|r| num(r.sovereignty_cost)).collect(),
-            ),
-            (
-                "issue_area".into(),
-                records.iter().map(|r| r.issue_area.clone()).collect(),
-            ),
+            text("provision_id", |r| &r.provision_id),
+            text("treaty_id", |r| &r.treaty_id),
+            text("mechanism", |r| &r.mechanism),
+            number("level", |r| Some(r.level.into())),
+            text("acceptance_mode", |r| &r.acceptance_mode),
+            number("opt_out_mode", |r| {
+                Some(u8::from(r.acceptance_mode == "opt_out").into())
+            }),
+            number("avoided", |r| Some(r.avoided.into())),
+            number("sovereignty_cost", |r| Some(r.sovereignty_cost)),
+            text("issue_area", |r| &r.issue_area),
         ],
     )
 }
@@ -501,8 +425,7 @@ pub fn treaty_year_left_out(r: &TreatyRecord) -> Option<String> {
 pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Result<Table> {
     let cutoff_year = year_of(&opts.cutoff).unwrap_or(2025);
     let seat_year = year_of(PRC_UN_SEAT).unwrap_or(1971);
-    let mut cols: Vec<(String, Vec<String>)> = [
-        "treaty_id",
+    const NUMERIC: [&str; 9] = [
         "year",
         "duration",
         "log_duration",
@@ -512,11 +435,10 @@ pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Resul
         "core_sovereignty",
         "after_1998",
         "after_2001",
-        "period",
-    ]
-    .iter()
-    .map(|c| (c.to_string(), Vec::new()))
-    .collect();
+    ];
+    let mut ids = Vec::new();
+    let mut numbers: Vec<Vec<Option<f64>>> = vec![Vec::new(); NUMERIC.len()];
+    let mut periods = Vec::new();
     for r in records {
         // An instrument whose year of joining is unknown cannot be placed in
         // the risk set: it is left out (see `treaty_year_left_out`), never
@@ -543,22 +465,27 @@ pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Resul
                 "from_2002"
             };
             let values = [
-                r.treaty_id.clone(),
-                year.to_string(),
-                d.to_string(),
-                num((d as f64).ln()),
-                event.to_string(),
-                num(r.sovereignty_cost),
-                r.soft_law.to_string(),
-                r.core_sovereignty.to_string(),
-                u8::from(year >= 1998).to_string(),
-                u8::from(year >= 2002).to_string(),
-                period.to_string(),
+                f64::from(year),
+                f64::from(d),
+                (d as f64).ln(),
+                f64::from(event),
+                r.sovereignty_cost,
+                f64::from(r.soft_law),
+                f64::from(r.core_sovereignty),
+                f64::from(u8::from(year >= 1998)),
+                f64::from(u8::from(year >= 2002)),
             ];
-            for (c, v) in cols.iter_mut().zip(values) {
-                c.1.push(v);
+            for (c, v) in numbers.iter_mut().zip(values) {
+                c.push(Some(v));
             }
+            ids.push(Some(r.treaty_id.clone()));
+            periods.push(Some(period.to_string()));
         }
     }
+    let mut cols = vec![("treaty_id".to_string(), Column::Text(ids))];
+    for (name, values) in NUMERIC.iter().zip(numbers) {
+        cols.push((name.to_string(), Column::Numeric(values)));
+    }
+    cols.push(("period".to_string(), Column::Text(periods)));
     Table::from_columns("treaty-year panel", cols)
 }

@@ -16,13 +16,41 @@ pub fn is_missing_marker(cell: &str) -> bool {
 }
 
 /// A CSV table with one header row, held as text columns until a caller asks
-/// for a column as numbers or as labels.
+/// for a column as numbers or as labels; or a table built in memory from
+/// typed columns ([`Table::from_columns`]).
 #[derive(Debug, Clone)]
 pub struct Table {
     path: PathBuf,
     frame: DataFrame,
-    /// Columns read by the fast numeric reader (the frame is then empty).
-    numbers: Vec<(String, Vec<f64>)>,
+    /// Columns held as plain vectors: those read by the fast numeric reader
+    /// and those of a table built in memory (the frame is then empty).
+    columns: Vec<(String, Stored)>,
+}
+
+/// A column of a table built in memory: numbers or text, `None` for a
+/// missing cell.
+#[derive(Debug, Clone)]
+pub enum Column {
+    Numeric(Vec<Option<f64>>),
+    Text(Vec<Option<String>>),
+}
+
+/// A column held outside the polars frame.
+#[derive(Debug, Clone)]
+enum Stored {
+    /// Finite numbers, `NaN` for a missing cell.
+    Numbers(Vec<f64>),
+    /// Cells as text, `None` for an empty cell.
+    Text(Vec<Option<String>>),
+}
+
+impl Stored {
+    fn len(&self) -> usize {
+        match self {
+            Stored::Numbers(v) => v.len(),
+            Stored::Text(v) => v.len(),
+        }
+    }
 }
 
 impl Table {
@@ -48,7 +76,7 @@ impl Table {
         let table = Table {
             path: path.to_path_buf(),
             frame,
-            numbers: Vec::new(),
+            columns: Vec::new(),
         };
         let mut seen = std::collections::BTreeSet::new();
         for name in table.column_names() {
@@ -78,7 +106,11 @@ impl Table {
                 return Ok(Table {
                     path: path.to_path_buf(),
                     frame: DataFrame::empty(),
-                    numbers: numeric.iter().cloned().zip(columns).collect(),
+                    columns: numeric
+                        .iter()
+                        .cloned()
+                        .zip(columns.into_iter().map(Stored::Numbers))
+                        .collect(),
                 });
             }
         }
@@ -144,7 +176,7 @@ impl Table {
         Some(Table {
             path: path.to_path_buf(),
             frame,
-            numbers: Vec::new(),
+            columns: Vec::new(),
         })
     }
 
@@ -153,22 +185,26 @@ impl Table {
     }
 
     pub fn n_rows(&self) -> usize {
-        match self.numbers.first() {
-            Some((_, v)) => v.len(),
+        match self.columns.first() {
+            Some((_, c)) => c.len(),
             None => self.frame.height(),
         }
     }
 
+    fn stored(&self, name: &str) -> Option<&Stored> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+    }
+
     fn stored_numbers(&self, name: &str) -> Option<&[f64]> {
-        self.numbers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
+        match self.stored(name)? {
+            Stored::Numbers(v) => Some(v.as_slice()),
+            Stored::Text(_) => None,
+        }
     }
 
     pub fn column_names(&self) -> Vec<String> {
-        if !self.numbers.is_empty() {
-            return self.numbers.iter().map(|(n, _)| n.clone()).collect();
+        if !self.columns.is_empty() {
+            return self.columns.iter().map(|(n, _)| n.clone()).collect();
         }
         self.frame
             .get_column_names()
@@ -178,7 +214,7 @@ impl Table {
     }
 
     pub fn has_column(&self, name: &str) -> bool {
-        self.frame.column(name).is_ok() || self.stored_numbers(name).is_some()
+        self.frame.column(name).is_ok() || self.stored(name).is_some()
     }
 
     fn location(&self) -> Location {
@@ -200,22 +236,42 @@ impl Table {
             .map_err(|e| Error::internal(format!("column {name} was not read as text: {e}")))
     }
 
-    /// The column's text exactly as in the file; `None` for an empty cell.
+    /// The column's text exactly as in the file; `None` for an empty cell. A
+    /// column of numbers held outside the frame gives each number's shortest
+    /// text that reads back to it, and `NA` for a missing one (as the panels
+    /// are written out).
     pub fn raw_text(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let column = self.strings(name)?;
-        Ok(column.iter().map(|c| c.map(|v| v.to_string())).collect())
+        match self.stored(name) {
+            Some(Stored::Text(v)) => Ok(v.clone()),
+            Some(Stored::Numbers(v)) => Ok(v
+                .iter()
+                .map(|x| {
+                    Some(if x.is_nan() {
+                        "NA".into()
+                    } else {
+                        format!("{x}")
+                    })
+                })
+                .collect()),
+            None => {
+                let column = self.strings(name)?;
+                Ok(column.iter().map(|c| c.map(|v| v.to_string())).collect())
+            }
+        }
     }
 
     /// The column as labels; `None` marks a missing cell.
     pub fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let label = |cell: Option<&str>| match cell {
+            Some(c) if !is_missing_marker(c) => Some(c.trim().to_string()),
+            _ => None,
+        };
+        if self.stored(name).is_some() {
+            let cells = self.raw_text(name)?;
+            return Ok(cells.iter().map(|c| label(c.as_deref())).collect());
+        }
         let column = self.strings(name)?;
-        Ok(column
-            .iter()
-            .map(|cell| match cell {
-                Some(c) if !is_missing_marker(c) => Some(c.trim().to_string()),
-                _ => None,
-            })
-            .collect())
+        Ok(column.iter().map(label).collect())
     }
 
     /// The column as numbers with `NaN` for a missing cell (data values are
@@ -255,9 +311,21 @@ impl Table {
         if let Some(ca) = self.frame.column(name).ok().and_then(|c| c.f64().ok()) {
             return Ok(ca.iter().collect());
         }
+        if let Some(Stored::Text(v)) = self.stored(name) {
+            return self.parse_cells(name, v.len(), v.iter().map(|c| c.as_deref()));
+        }
         let column = self.strings(name)?;
-        let mut out = Vec::with_capacity(column.len());
-        for (i, cell) in column.iter().enumerate() {
+        self.parse_cells(name, column.len(), column.iter())
+    }
+
+    fn parse_cells<'a>(
+        &self,
+        name: &str,
+        len: usize,
+        cells: impl Iterator<Item = Option<&'a str>>,
+    ) -> Result<Vec<Option<f64>>> {
+        let mut out = Vec::with_capacity(len);
+        for (i, cell) in cells.enumerate() {
             let value = match cell {
                 None => None,
                 Some(c) if is_missing_marker(c) => None,
@@ -292,21 +360,37 @@ pub fn parse_number(cell: &str) -> Option<f64> {
 }
 
 impl Table {
-    /// A table built in memory from text columns (the panels), so that
-    /// the formula machinery reads it as it reads a CSV file. `label` names it
-    /// in messages.
-    pub fn from_columns(label: &str, columns: Vec<(String, Vec<String>)>) -> Result<Table> {
-        let height = columns.first().map(|c| c.1.len()).unwrap_or(0);
-        let cols: Vec<Column> = columns
-            .into_iter()
-            .map(|(name, values)| Column::new(name.as_str().into(), values))
-            .collect();
-        let frame = DataFrame::new(height, cols)
-            .map_err(|e| Error::internal(format!("cannot build the panel {label}: {e}")))?;
+    /// A table built in memory from typed columns (the panels), so that the
+    /// formula machinery reads it as it reads a CSV file: a numeric column
+    /// gives its numbers as they are, and reads as labels in the shortest
+    /// text of each number. `label` names the table in messages.
+    pub fn from_columns(label: &str, columns: Vec<(String, Column)>) -> Result<Table> {
+        let mut stored = Vec::with_capacity(columns.len());
+        for (name, column) in columns {
+            let column = match column {
+                Column::Text(v) => Stored::Text(v),
+                Column::Numeric(v) => {
+                    if let Some(x) = v.iter().flatten().find(|x| !x.is_finite()) {
+                        return Err(Error::internal(format!(
+                            "cannot build the panel {label}: column {name} holds {x}"
+                        )));
+                    }
+                    Stored::Numbers(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+                }
+            };
+            stored.push((name, column));
+        }
+        if let Some((name, c)) = stored.iter().find(|(_, c)| c.len() != stored[0].1.len()) {
+            return Err(Error::internal(format!(
+                "cannot build the panel {label}: column {name} has {} rows, not {}",
+                c.len(),
+                stored[0].1.len()
+            )));
+        }
         Ok(Table {
             path: PathBuf::from(label),
-            frame,
-            numbers: Vec::new(),
+            frame: DataFrame::empty(),
+            columns: stored,
         })
     }
 }
