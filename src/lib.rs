@@ -21,3 +21,4 @@ pub mod panel;
 pub mod quality;
 pub mod report;
 pub mod results;
+pub mod table;

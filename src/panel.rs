@@ -1,319 +1,11 @@
-//! Tables read from CSV, in polars. Every polars call in the project lives in
-//! this module (polars' Rust API changes between minor versions; the version
-//! is pinned in Cargo.toml). The rest of the code sees plain Rust vectors.
+//! Panels built from the dataset: treaty-level, provision-level and
+//! treaty-year frames, as [`Table`]s for the models.
 
-use std::path::{Path, PathBuf};
-
-use polars::prelude::*;
-
-use crate::error::{Error, Location, Result};
-
-/// Text that means "missing" in an input cell (as R's `read.csv` default, plus
-/// the empty cell).
-pub fn is_missing_marker(cell: &str) -> bool {
-    let t = cell.trim();
-    t.is_empty() || t == "NA"
-}
-
-/// A CSV table with one header row, held as text columns until a caller asks
-/// for a column as numbers or as labels.
-#[derive(Debug, Clone)]
-pub struct Table {
-    path: PathBuf,
-    frame: DataFrame,
-    /// Columns read by the fast numeric reader (the frame is then empty).
-    numbers: Vec<(String, Vec<f64>)>,
-}
-
-impl Table {
-    /// Reads a CSV file. Every column is read as text, so that a bad cell can
-    /// be reported with its row and column when it is converted.
-    pub fn read_csv(path: &Path) -> Result<Table> {
-        let loc = Location::file(path);
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Error::input(loc.clone(), format!("cannot read file: {e}")))?;
-        if meta.is_dir() {
-            return Err(Error::input(loc, "is a directory, not a CSV file"));
-        }
-        if meta.len() == 0 {
-            return Err(Error::input(loc, "the file is empty (no header row)"));
-        }
-        let frame = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_raise_if_empty(true)
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|reader| reader.finish())
-            .map_err(|e| Error::input(loc.clone(), format!("not a readable CSV table: {e}")))?;
-        let table = Table {
-            path: path.to_path_buf(),
-            frame,
-            numbers: Vec::new(),
-        };
-        let mut seen = std::collections::BTreeSet::new();
-        for name in table.column_names() {
-            if name.trim().is_empty() {
-                return Err(Error::input(loc, "the header has an empty column name"));
-            }
-            if !seen.insert(name.clone()) {
-                return Err(Error::input(
-                    loc.column(name),
-                    "the column name appears twice in the header",
-                ));
-            }
-        }
-        Ok(table)
-    }
-
-    /// Reads only the columns a model needs: `numeric` ones parsed as numbers
-    /// by polars' multi-threaded CSV parser (the fast path for large files),
-    /// `text` ones as text. Anything the fast path cannot take as it is (a
-    /// missing column, a cell that is not a plain number, a header problem)
-    /// sends the file through [`Table::read_csv`], whose column-by-column
-    /// conversion reports the file, row and column of the problem, or accepts
-    /// what the fast path refused (`TRUE`/`FALSE`, padded cells).
-    pub fn read_csv_columns(path: &Path, numeric: &[String], text: &[String]) -> Result<Table> {
-        if text.is_empty() {
-            if let Some(columns) = crate::numeric_csv::read(path, numeric) {
-                return Ok(Table {
-                    path: path.to_path_buf(),
-                    frame: DataFrame::empty(),
-                    numbers: numeric.iter().cloned().zip(columns).collect(),
-                });
-            }
-        }
-        match Self::read_typed(path, numeric, text) {
-            Some(table) => Ok(table),
-            None => Table::read_csv(path),
-        }
-    }
-
-    fn read_typed(path: &Path, numeric: &[String], text: &[String]) -> Option<Table> {
-        let header = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_n_rows(Some(0))
-            .with_raise_if_empty(true)
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|reader| reader.finish())
-            .ok()?;
-        let names: Vec<String> = header
-            .get_column_names()
-            .into_iter()
-            .map(|s| s.to_string())
-            .collect();
-        let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
-        if distinct.len() != names.len() || names.iter().any(|n| n.trim().is_empty()) {
-            return None;
-        }
-        let mut wanted: Vec<String> = Vec::new();
-        for n in numeric.iter().chain(text) {
-            if !names.contains(n) {
-                return None;
-            }
-            if !wanted.contains(n) {
-                wanted.push(n.clone());
-            }
-        }
-        // A column wanted both as numbers and as labels is read as text.
-        let typed: Vec<&String> = numeric.iter().filter(|n| !text.contains(n)).collect();
-        let mut schema = Schema::default();
-        for n in &typed {
-            schema.with_column(n.as_str().into(), DataType::Float64);
-        }
-        let columns: Arc<[PlSmallStr]> = wanted.iter().map(|n| n.as_str().into()).collect();
-        let frame = CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_columns(Some(columns))
-            .with_schema_overwrite(Some(Arc::new(schema)))
-            .with_parse_options(
-                CsvParseOptions::default()
-                    .with_null_values(Some(NullValues::AllColumnsSingle("NA".into()))),
-            )
-            .try_into_reader_with_file_path(Some(path.to_path_buf()))
-            .and_then(|reader| reader.finish())
-            .ok()?;
-        // Infinite and NaN cells are refused by the text path with their row.
-        for n in &typed {
-            let ca = frame.column(n.as_str()).ok()?.f64().ok()?;
-            if ca.iter().any(|v| v.is_some_and(|x| !x.is_finite())) {
-                return None;
-            }
-        }
-        Some(Table {
-            path: path.to_path_buf(),
-            frame,
-            numbers: Vec::new(),
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn n_rows(&self) -> usize {
-        match self.numbers.first() {
-            Some((_, v)) => v.len(),
-            None => self.frame.height(),
-        }
-    }
-
-    fn stored_numbers(&self, name: &str) -> Option<&[f64]> {
-        self.numbers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
-    }
-
-    pub fn column_names(&self) -> Vec<String> {
-        if !self.numbers.is_empty() {
-            return self.numbers.iter().map(|(n, _)| n.clone()).collect();
-        }
-        self.frame
-            .get_column_names()
-            .into_iter()
-            .map(|s| s.to_string())
-            .collect()
-    }
-
-    pub fn has_column(&self, name: &str) -> bool {
-        self.frame.column(name).is_ok() || self.stored_numbers(name).is_some()
-    }
-
-    fn location(&self) -> Location {
-        Location::file(&self.path)
-    }
-
-    fn strings(&self, name: &str) -> Result<&StringChunked> {
-        let column = self.frame.column(name).map_err(|_| {
-            Error::input(
-                self.location().column(name),
-                format!(
-                    "no such column (the columns are: {})",
-                    self.column_names().join(", ")
-                ),
-            )
-        })?;
-        column
-            .str()
-            .map_err(|e| Error::internal(format!("column {name} was not read as text: {e}")))
-    }
-
-    /// The column's text exactly as in the file; `None` for an empty cell.
-    pub fn raw_text(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let column = self.strings(name)?;
-        Ok(column.iter().map(|c| c.map(|v| v.to_string())).collect())
-    }
-
-    /// The column as labels; `None` marks a missing cell.
-    pub fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let column = self.strings(name)?;
-        Ok(column
-            .iter()
-            .map(|cell| match cell {
-                Some(c) if !is_missing_marker(c) => Some(c.trim().to_string()),
-                _ => None,
-            })
-            .collect())
-    }
-
-    /// The column as numbers with `NaN` for a missing cell (data values are
-    /// always finite, so `NaN` is unambiguous); borrowed from the frame when
-    /// it was read as numbers and has no missing cell. Errors as
-    /// [`Table::numeric`].
-    pub fn numbers(&self, name: &str) -> Result<std::borrow::Cow<'_, [f64]>> {
-        use std::borrow::Cow;
-        if let Some(v) = self.stored_numbers(name) {
-            return Ok(Cow::Borrowed(v));
-        }
-        if let Ok(column) = self.frame.column(name) {
-            if let Ok(ca) = column.f64() {
-                if let Ok(slice) = ca.cont_slice() {
-                    return Ok(Cow::Borrowed(slice));
-                }
-                return Ok(Cow::Owned(
-                    ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
-                ));
-            }
-        }
-        Ok(Cow::Owned(
-            self.numeric(name)?
-                .into_iter()
-                .map(|v| v.unwrap_or(f64::NAN))
-                .collect(),
-        ))
-    }
-
-    /// The column as numbers; `None` marks a missing cell. `TRUE`/`FALSE` read
-    /// as 1/0 (as R reads a logical column). Any other non-numeric cell is an
-    /// error naming its row and column.
-    pub fn numeric(&self, name: &str) -> Result<Vec<Option<f64>>> {
-        if let Some(v) = self.stored_numbers(name) {
-            return Ok(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect());
-        }
-        if let Some(ca) = self.frame.column(name).ok().and_then(|c| c.f64().ok()) {
-            return Ok(ca.iter().collect());
-        }
-        let column = self.strings(name)?;
-        let mut out = Vec::with_capacity(column.len());
-        for (i, cell) in column.iter().enumerate() {
-            let value = match cell {
-                None => None,
-                Some(c) if is_missing_marker(c) => None,
-                Some(c) => Some(parse_number(c).ok_or_else(|| {
-                    Error::input(
-                        self.location().row(i + 1).column(name),
-                        format!("'{}' is not a number", c.trim()),
-                    )
-                })?),
-            };
-            out.push(value);
-        }
-        Ok(out)
-    }
-}
-
-/// Parses one numeric cell. Infinite and NaN values are refused: they are not
-/// data a logit can use.
-pub fn parse_number(cell: &str) -> Option<f64> {
-    let t = cell.trim();
-    match t {
-        "TRUE" | "true" | "True" => return Some(1.0),
-        "FALSE" | "false" | "False" => return Some(0.0),
-        _ => {}
-    }
-    let v: f64 = t.parse().ok()?;
-    if v.is_finite() {
-        Some(v)
-    } else {
-        None
-    }
-}
-
-impl Table {
-    /// A table built in memory from text columns (the panels below), so that
-    /// the formula machinery reads it as it reads a CSV file. `label` names it
-    /// in messages.
-    pub fn from_columns(label: &str, columns: Vec<(String, Vec<String>)>) -> Result<Table> {
-        let height = columns.first().map(|c| c.1.len()).unwrap_or(0);
-        let cols: Vec<Column> = columns
-            .into_iter()
-            .map(|(name, values)| Column::new(name.as_str().into(), values))
-            .collect();
-        let frame = DataFrame::new(height, cols)
-            .map_err(|e| Error::internal(format!("cannot build the panel {label}: {e}")))?;
-        Ok(Table {
-            path: PathBuf::from(label),
-            frame,
-            numbers: Vec::new(),
-        })
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Panels built from the dataset: treaty-level, provision-level and
-// treaty-year frames.
+use crate::error::Result;
+// Re-exported for the modules that still import them from here (design,
+// models, analysis, the tests); this goes once they import from crate::table.
+use crate::table::Column;
+pub use crate::table::{parse_number, Table};
 
 use crate::dataset::{mechanism_level, Dataset};
 use crate::outcome::{outcome, Act, ActionKind, DateSpan, InstrumentKind, Status};
@@ -582,108 +274,56 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
     }
 }
 
-/// A 0/1 outcome, `NA` when unknown.
-fn na(x: Option<u8>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_else(|| "NA".into())
+/// A text column, one cell per record.
+fn text_column<R>(name: &str, records: &[R], cell: impl Fn(&R) -> &str) -> (String, Column) {
+    let cells = records.iter().map(|r| Some(cell(r).to_string())).collect();
+    (name.to_string(), Column::Text(cells))
 }
 
-fn num(x: f64) -> String {
-    // Shortest text that reads back to the same f64.
-    format!("{x}")
+/// A numeric column, one cell per record; `None` when unknown.
+fn number_column<R>(
+    name: &str,
+    records: &[R],
+    cell: impl Fn(&R) -> Option<f64>,
+) -> (String, Column) {
+    (
+        name.to_string(),
+        Column::Numeric(records.iter().map(cell).collect()),
+    )
 }
 
 /// The treaty-level frame as a table for models.
 pub fn treaty_table(records: &[TreatyRecord]) -> Result<Table> {
-    let mut cols: Vec<(String, Vec<String>)> = vec![
-        (
-            "treaty_id".into(),
-            records.iter().map(|r| r.treaty_id.clone()).collect(),
-        ),
-        (
-            "short_name".into(),
-            records.iter().map(|r| r.short_name.clone()).collect(),
-        ),
-        (
-            "kind".into(),
-            records.iter().map(|r| r.kind.clone()).collect(),
-        ),
-        (
-            "issue_area".into(),
-            records.iter().map(|r| r.issue_area.clone()).collect(),
-        ),
-        (
-            "soft_law".into(),
-            records.iter().map(|r| r.soft_law.to_string()).collect(),
-        ),
-        (
-            "adopted_year".into(),
-            records.iter().map(|r| r.adopted_year.to_string()).collect(),
-        ),
+    let text = |name: &str, cell: fn(&TreatyRecord) -> &str| text_column(name, records, cell);
+    let number =
+        |name: &str, cell: fn(&TreatyRecord) -> Option<f64>| number_column(name, records, cell);
+    let mut cols = vec![
+        text("treaty_id", |r| &r.treaty_id),
+        text("short_name", |r| &r.short_name),
+        text("kind", |r| &r.kind),
+        text("issue_area", |r| &r.issue_area),
+        number("soft_law", |r| Some(r.soft_law.into())),
+        number("adopted_year", |r| Some(r.adopted_year.into())),
     ];
     for (k, (name, _)) in crate::dataset::CODINGS.iter().enumerate() {
-        cols.push((
-            name.to_string(),
-            records.iter().map(|r| r.codings[k].1.to_string()).collect(),
-        ));
+        cols.push(number_column(name, records, |r| {
+            Some(r.codings[k].1.into())
+        }));
     }
     cols.extend([
-        (
-            "delegation_unavoidable".into(),
-            records
-                .iter()
-                .map(|r| r.delegation_unavoidable.to_string())
-                .collect(),
-        ),
-        (
-            "sovereignty_cost".into(),
-            records.iter().map(|r| num(r.sovereignty_cost)).collect(),
-        ),
-        (
-            "delegation_only".into(),
-            records.iter().map(|r| num(r.delegation_only)).collect(),
-        ),
-        (
-            "hard_law".into(),
-            records.iter().map(|r| r.hard_law.to_string()).collect(),
-        ),
-        (
-            "sovereignty_cost_max".into(),
-            records
-                .iter()
-                .map(|r| num(r.sovereignty_cost_max))
-                .collect(),
-        ),
-        (
-            "joined".into(),
-            records.iter().map(|r| na(r.joined)).collect(),
-        ),
-        (
-            "bound".into(),
-            records.iter().map(|r| na(r.bound)).collect(),
-        ),
-        (
-            "status".into(),
-            records.iter().map(|r| r.status.clone()).collect(),
-        ),
-        (
-            "voted_no".into(),
-            records.iter().map(|r| r.voted_no.to_string()).collect(),
-        ),
-        (
-            "opted_out".into(),
-            records.iter().map(|r| r.opted_out.to_string()).collect(),
-        ),
-        (
-            "join_year".into(),
-            records
-                .iter()
-                .map(|r| {
-                    r.join_year
-                        .map(|y| y.to_string())
-                        .unwrap_or_else(|| "NA".into())
-                })
-                .collect(),
-        ),
+        number("delegation_unavoidable", |r| {
+            Some(r.delegation_unavoidable.into())
+        }),
+        number("sovereignty_cost", |r| Some(r.sovereignty_cost)),
+        number("delegation_only", |r| Some(r.delegation_only)),
+        number("hard_law", |r| Some(r.hard_law.into())),
+        number("sovereignty_cost_max", |r| Some(r.sovereignty_cost_max)),
+        number("joined", |r| r.joined.map(f64::from)),
+        number("bound", |r| r.bound.map(f64::from)),
+        text("status", |r| &r.status),
+        number("voted_no", |r| Some(r.voted_no.into())),
+        number("opted_out", |r| Some(r.opted_out.into())),
+        number("join_year", |r| r.join_year.map(f64::from)),
     ]);
     Table::from_columns("treaty panel", cols)
 }
@@ -746,48 +386,23 @@ pub fn provision_records(
 }
 
 pub fn provision_table(records: &[ProvisionRecord]) -> Result<Table> {
+    let text = |name: &str, cell: fn(&ProvisionRecord) -> &str| text_column(name, records, cell);
+    let number =
+        |name: &str, cell: fn(&ProvisionRecord) -> Option<f64>| number_column(name, records, cell);
     Table::from_columns(
         "provision panel",
         vec![
-            (
-                "provision_id".into(),
-                records.iter().map(|r| r.provision_id.clone()).collect(),
-            ),
-            (
-                "treaty_id".into(),
-                records.iter().map(|r| r.treaty_id.clone()).collect(),
-            ),
-            (
-                "mechanism".into(),
-                records.iter().map(|r| r.mechanism.clone()).collect(),
-            ),
-            (
-                "level".into(),
-                records.iter().map(|r| r.level.to_string()).collect(),
-            ),
-            (
-                "acceptance_mode".into(),
-                records.iter().map(|r| r.acceptance_mode.clone()).collect(),
-            ),
-            (
-                "opt_out_mode".into(),
-                records
-                    .iter()
-                    .map(|r| u8::from(r.acceptance_mode == "opt_out").to_string())
-                    .collect(),
-            ),
-            (
-                "avoided".into(),
-                records.iter().map(|r| r.avoided.to_string()).collect(),
-            ),
-            (
-                "sovereignty_cost".into(),
-                records.iter().map(|r| num(r.sovereignty_cost)).collect(),
-            ),
-            (
-                "issue_area".into(),
-                records.iter().map(|r| r.issue_area.clone()).collect(),
-            ),
+            text("provision_id", |r| &r.provision_id),
+            text("treaty_id", |r| &r.treaty_id),
+            text("mechanism", |r| &r.mechanism),
+            number("level", |r| Some(r.level.into())),
+            text("acceptance_mode", |r| &r.acceptance_mode),
+            number("opt_out_mode", |r| {
+                Some(u8::from(r.acceptance_mode == "opt_out").into())
+            }),
+            number("avoided", |r| Some(r.avoided.into())),
+            number("sovereignty_cost", |r| Some(r.sovereignty_cost)),
+            text("issue_area", |r| &r.issue_area),
         ],
     )
 }
@@ -810,8 +425,7 @@ pub fn treaty_year_left_out(r: &TreatyRecord) -> Option<String> {
 pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Result<Table> {
     let cutoff_year = year_of(&opts.cutoff).unwrap_or(2025);
     let seat_year = year_of(PRC_UN_SEAT).unwrap_or(1971);
-    let mut cols: Vec<(String, Vec<String>)> = [
-        "treaty_id",
+    const NUMERIC: [&str; 9] = [
         "year",
         "duration",
         "log_duration",
@@ -821,11 +435,10 @@ pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Resul
         "core_sovereignty",
         "after_1998",
         "after_2001",
-        "period",
-    ]
-    .iter()
-    .map(|c| (c.to_string(), Vec::new()))
-    .collect();
+    ];
+    let mut ids = Vec::new();
+    let mut numbers: Vec<Vec<Option<f64>>> = vec![Vec::new(); NUMERIC.len()];
+    let mut periods = Vec::new();
     for r in records {
         // An instrument whose year of joining is unknown cannot be placed in
         // the risk set: it is left out (see `treaty_year_left_out`), never
@@ -852,22 +465,27 @@ pub fn treaty_year_table(records: &[TreatyRecord], opts: &PanelOptions) -> Resul
                 "from_2002"
             };
             let values = [
-                r.treaty_id.clone(),
-                year.to_string(),
-                d.to_string(),
-                num((d as f64).ln()),
-                event.to_string(),
-                num(r.sovereignty_cost),
-                r.soft_law.to_string(),
-                r.core_sovereignty.to_string(),
-                u8::from(year >= 1998).to_string(),
-                u8::from(year >= 2002).to_string(),
-                period.to_string(),
+                f64::from(year),
+                f64::from(d),
+                (d as f64).ln(),
+                f64::from(event),
+                r.sovereignty_cost,
+                f64::from(r.soft_law),
+                f64::from(r.core_sovereignty),
+                f64::from(u8::from(year >= 1998)),
+                f64::from(u8::from(year >= 2002)),
             ];
-            for (c, v) in cols.iter_mut().zip(values) {
-                c.1.push(v);
+            for (c, v) in numbers.iter_mut().zip(values) {
+                c.push(Some(v));
             }
+            ids.push(Some(r.treaty_id.clone()));
+            periods.push(Some(period.to_string()));
         }
     }
+    let mut cols = vec![("treaty_id".to_string(), Column::Text(ids))];
+    for (name, values) in NUMERIC.iter().zip(numbers) {
+        cols.push((name.to_string(), Column::Numeric(values)));
+    }
+    cols.push(("period".to_string(), Column::Text(periods)));
     Table::from_columns("treaty-year panel", cols)
 }
