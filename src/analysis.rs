@@ -398,7 +398,7 @@ pub struct Context<'a> {
 
 fn spec_error(file: &Path, key: &str, e: Error) -> Error {
     let rule = match &e {
-        Error::Input { location, rule } => {
+        Error::Input { location, rule } | Error::NotEstimable { location, rule } => {
             let loc = location.to_string();
             if loc.is_empty() || loc.starts_with("treaty") || loc.starts_with("provision") {
                 if loc.is_empty() {

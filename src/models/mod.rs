@@ -5,10 +5,13 @@ pub mod effects;
 pub mod exact;
 pub mod firth;
 pub mod inference;
-pub mod linalg;
 pub mod logit;
 pub mod resampling;
 pub mod separation;
+
+// Linear algebra is a leaf module of its own (the design's alias screen uses it
+// too); re-exported for callers of `models::linalg`.
+pub use crate::linalg;
 
 use std::collections::BTreeMap;
 
@@ -382,12 +385,7 @@ pub fn fit_design(
                 .flat_map(|s| s.infinite_estimates.iter())
                 .filter_map(|e| {
                     let j = names.iter().position(|n| *n == e.term)?;
-                    let sign = match e.direction.as_str() {
-                        "+Inf" => f64::INFINITY,
-                        "-Inf" => f64::NEG_INFINITY,
-                        _ => f64::NAN,
-                    };
-                    Some((j, sign))
+                    Some((j, e.direction.limit()))
                 })
                 .collect();
             let mut fit_deviance = ml.deviance;
@@ -499,7 +497,7 @@ pub fn fit_design(
         Method::Firth => {
             let t1 = std::time::Instant::now();
             let fit = firth::fit(&prob, &vec![None; p], None).ok_or_else(|| {
-                Error::usage(
+                Error::not_estimable(
                     "Firth's penalized likelihood could not be maximised (singular information)",
                 )
             })?;
@@ -512,7 +510,7 @@ pub fn fit_design(
             let bread = linalg::inverse_information(prob.x, prob.n, p, &fit.information, |i| {
                 prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
             })
-            .ok_or_else(|| Error::usage("the penalized information is singular"))?;
+            .ok_or_else(|| Error::not_estimable("the penalized information is singular"))?;
             stage("Firth fit", t1);
             vcov = if spec.vcov == VcovType::Model {
                 bread
