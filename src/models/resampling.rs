@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::inference::qnorm;
+use super::Method;
 // The random streams live below the models (the CSV reader's tests use them
 // too); re-exported for callers of `models::resampling::{splitmix64, Rng}`.
 pub use crate::rng::{splitmix64, Rng};
@@ -222,48 +223,16 @@ pub fn permutation_p(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replicate_order_does_not_depend_on_threads() {
-        let f = |b: usize, r: &mut Rng| (b, r.next_u64());
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(|| replicate(200, 42, "t", f));
-        let many = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap()
-            .install(|| replicate(200, 42, "t", f));
-        assert_eq!(one, many);
-    }
-}
-
-/// The estimator refitted on resamples.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Estimator {
-    Ml,
-    Firth,
-}
-
-/// Fits the estimator with frequency weights; `None` if it fails or does not
+/// Fits the estimator (the resolved [`Method`] of the fit) with frequency
+/// weights; `None` if it fails or does not
 /// converge (for ML, typically a resample that is separated).
-pub fn refit(
-    est: Estimator,
-    x: &[f64],
-    n: usize,
-    p: usize,
-    y: &[f64],
-    w: &[f64],
-) -> Option<Vec<f64>> {
+pub fn refit(est: Method, x: &[f64], n: usize, p: usize, y: &[f64], w: &[f64]) -> Option<Vec<f64>> {
     let mut prob = super::logit::Problem::new(x, n, p, y);
     prob.weights = Some(w);
     match est {
-        Estimator::Ml => {
+        // `Auto` is resolved to ML or Firth before resampling; were it not,
+        // it would mean ML, as in the main fit.
+        Method::Ml | Method::Auto => {
             let f = super::logit::fit(&prob, None, &super::logit::Control::default());
             let eps = 10.0 * f64::EPSILON;
             let extreme =
@@ -272,7 +241,7 @@ pub fn refit(
                     .any(|(&m, &wi)| wi > 0.0 && !(eps..=1.0 - eps).contains(&m));
             (f.converged && !extreme).then_some(f.beta)
         }
-        Estimator::Firth => super::firth::fit(&prob, &vec![None; p], None)
+        Method::Firth => super::firth::fit(&prob, &vec![None; p], None)
             .filter(|f| f.converged)
             .map(|f| f.beta),
     }
@@ -285,7 +254,7 @@ pub const JACKKNIFE_MAX: usize = 2_000;
 /// bootstrap (clusters drawn with replacement, all their rows kept).
 #[allow(clippy::too_many_arguments)]
 pub fn bootstrap(
-    est: Estimator,
+    est: Method,
     design: &crate::design::Design,
     estimate: &[f64],
     replicates: usize,
@@ -340,7 +309,7 @@ pub fn bootstrap(
 /// The likelihood-ratio statistic of column j (penalized for Firth) on a
 /// design; `None` if a fit fails.
 fn lr_statistic(
-    est: Estimator,
+    est: Method,
     x: &[f64],
     n: usize,
     p: usize,
@@ -350,12 +319,13 @@ fn lr_statistic(
 ) -> Option<f64> {
     let prob = super::logit::Problem::new(x, n, p, y);
     match est {
-        Estimator::Ml => {
+        // `Auto`: as in `refit`.
+        Method::Ml | Method::Auto => {
             let f = super::logit::fit(&prob, None, &super::logit::Control::default());
             f.converged
                 .then(|| (reduced_deviance - f.deviance).max(0.0))
         }
-        Estimator::Firth => {
+        Method::Firth => {
             let full = super::firth::fit(&prob, &vec![None; p], None).filter(|f| f.converged)?;
             super::firth::penalized_lr_test(&prob, &full, &[j]).map(|(s, _)| s)
         }
@@ -366,7 +336,7 @@ fn lr_statistic(
 /// involved in an interaction: the column's values are permuted across rows
 /// and the model refitted, B times.
 pub fn permutation_tests(
-    est: Estimator,
+    est: Method,
     design: &crate::design::Design,
     replicates: usize,
     seed: u64,
@@ -411,4 +381,25 @@ pub fn permutation_tests(
         out.push(permutation_p(label, observed, &permuted, seed));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicate_order_does_not_depend_on_threads() {
+        let f = |b: usize, r: &mut Rng| (b, r.next_u64());
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| replicate(200, 42, "t", f));
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap()
+            .install(|| replicate(200, 42, "t", f));
+        assert_eq!(one, many);
+    }
 }
