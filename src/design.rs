@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Location, Result};
 use crate::formula::{Factor, Formula};
+use crate::linalg;
 use crate::panel::Table;
 
 /// The value of one variable in one (complete) row.
@@ -80,7 +81,7 @@ pub struct Design {
     pub term_variables: Vec<Vec<String>>,
     pub intercept: bool,
     /// A logit's evaluation at zero, from the alias screen of a large design.
-    pub at_zero: Option<crate::models::logit::AtZero>,
+    pub at_zero: Option<AtZero>,
 }
 
 impl Design {
@@ -234,6 +235,17 @@ pub fn sort_levels(levels: &mut [String]) {
     } else {
         levels.sort();
     }
+}
+
+/// The logit at `beta = 0` with unit weights and no offset: deviance
+/// `2 n ln 2`, information `X'X / 4` and score `X'(y - 1/2)`. The alias
+/// screen of a large design computes `X'X` and `X'(y - 1/2)` in its pass over
+/// the data, which saves the first pass of a fit started at zero.
+#[derive(Debug, Clone)]
+pub struct AtZero {
+    pub deviance: f64,
+    pub information: Vec<f64>,
+    pub score: Vec<f64>,
 }
 
 /// What else (besides the formula's variables) must be complete in a row.
@@ -419,7 +431,7 @@ pub fn build(
     let loc = || Location::file(table.path());
     let n_rows = table.n_rows();
     if n_rows == 0 {
-        return Err(Error::input(
+        return Err(Error::not_estimable_at(
             loc(),
             "the table has a header but no data rows",
         ));
@@ -469,7 +481,7 @@ pub fn build(
     let n = complete.len();
     let n_dropped = n_rows - n;
     if n == 0 {
-        return Err(Error::input(
+        return Err(Error::not_estimable_at(
             loc(),
             "no row is complete: every row has a missing value in a variable the model uses",
         ));
@@ -710,10 +722,10 @@ fn check_design(
     design: &Design,
     path: &std::path::Path,
     formula: &Formula,
-) -> Result<Option<crate::models::logit::AtZero>> {
+) -> Result<Option<AtZero>> {
     let loc = Location::file(path);
     if design.n <= design.p {
-        return Err(Error::input(
+        return Err(Error::not_estimable_at(
             loc,
             format!(
                 "{} complete rows for {} parameters: a logit needs more rows than parameters",
@@ -723,7 +735,7 @@ fn check_design(
     }
     let ones = design.y.iter().filter(|&&v| v == 1.0).count();
     if ones == 0 || ones == design.n {
-        return Err(Error::input(
+        return Err(Error::not_estimable_at(
             loc.column(formula.response.clone()),
             format!(
                 "the outcome is constant (all {} complete rows are {}): nothing to explain",
@@ -732,13 +744,12 @@ fn check_design(
             ),
         ));
     }
-    use crate::models::linalg;
     let (n, p) = (design.n, design.p);
     let mut at_zero = None;
     let aliased = if n > linalg::LARGE_ROWS && p > 0 {
         let pass = linalg::gram_pass(&design.x, n, p, &design.y);
         if linalg::clearly_full_rank_gram(&pass.cross, p) {
-            at_zero = Some(crate::models::logit::AtZero {
+            at_zero = Some(AtZero {
                 deviance: 2.0 * n as f64 * std::f64::consts::LN_2,
                 information: pass.cross.iter().map(|v| 0.25 * v).collect(),
                 score: pass.xr,
@@ -755,7 +766,7 @@ fn check_design(
             .iter()
             .map(|&j| design.columns[j].name.clone())
             .collect();
-        return Err(Error::input(
+        return Err(Error::not_estimable_at(
             loc,
             format!(
                 "the design is rank-deficient: {} {} a linear combination of the columns before {} (R's glm would report NA for {}); drop or recode {}",

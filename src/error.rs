@@ -1,6 +1,7 @@
 //! Errors. Every failure that a user can cause (bad file, bad formula, bad
-//! data) is an [`Error::Input`]: the CLI prints it on one line and exits with
-//! code 2. Anything else is an internal failure (exit code 1).
+//! data) is an [`Error::Input`], or an [`Error::NotEstimable`] when the data
+//! cannot support the model asked for: the CLI prints either on one line and
+//! exits with code 2. Anything else is an internal failure (exit code 1).
 
 use std::fmt;
 use std::path::Path;
@@ -52,6 +53,12 @@ impl fmt::Display for Location {
 pub enum Error {
     /// Bad input from the user: exit code 2.
     Input { location: Location, rule: String },
+    /// Input that is well-formed but that the data cannot support: a model
+    /// the data do not identify (a constant outcome, no complete rows, fewer
+    /// rows than parameters, collinear terms, a singular information
+    /// matrix). Exit code 2 and displayed as [`Error::Input`]; callers that
+    /// fit alternative models note it instead of failing.
+    NotEstimable { location: Location, rule: String },
     /// A failure that is not the input's fault: exit code 1.
     Internal(String),
 }
@@ -70,12 +77,26 @@ impl Error {
             rule: rule.into(),
         }
     }
+    /// A model the data cannot support, with no file position.
+    pub fn not_estimable(rule: impl Into<String>) -> Self {
+        Error::NotEstimable {
+            location: Location::default(),
+            rule: rule.into(),
+        }
+    }
+    /// A model the data cannot support, at a place in an input file.
+    pub fn not_estimable_at(location: Location, rule: impl Into<String>) -> Self {
+        Error::NotEstimable {
+            location,
+            rule: rule.into(),
+        }
+    }
     pub fn internal(msg: impl Into<String>) -> Self {
         Error::Internal(msg.into())
     }
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } => 2,
+            Error::Input { .. } | Error::NotEstimable { .. } => 2,
             Error::Internal(_) => 1,
         }
     }
@@ -84,7 +105,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Input { location, rule } => {
+            Error::Input { location, rule } | Error::NotEstimable { location, rule } => {
                 let loc = location.to_string();
                 if loc.is_empty() {
                     write!(f, "{rule}")

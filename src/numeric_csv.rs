@@ -486,7 +486,7 @@ mod tests {
     fn random_decimals_parse_bit_for_bit() {
         let mut state = 12345u64;
         for _ in 0..200_000 {
-            let r = crate::models::resampling::splitmix64(&mut state);
+            let r = crate::rng::splitmix64(&mut state);
             let digits = (r % 12) as usize;
             let mag = ((r >> 8) % 1_000_000_000) as f64 / 10f64.powi(((r >> 40) % 10) as i32);
             let v = if r & (1 << 50) != 0 { -mag } else { mag };

@@ -65,8 +65,9 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, m: &Model) -> Result<Analysi
 }
 
 /// Fits each alternative model on the sample (or its filtered part). A
-/// sample the data cannot fit (a constant outcome, too few rows) is noted,
-/// not fatal; a mistake in the spec (unknown column) is an error.
+/// sample the data cannot fit (a constant outcome, too few rows: the fit says
+/// `NotEstimable`) is noted, not fatal; a mistake in the spec (an unknown
+/// column) is an error.
 fn fit_alternatives(
     ctx: &Context,
     file: &Path,
@@ -100,9 +101,7 @@ fn fit_alternatives(
         );
         let f = match fitted {
             Ok(f) => f,
-            Err(Error::Input { rule, .. })
-                if !rule.contains("no such column") && !rule.contains("unknown") =>
-            {
+            Err(Error::NotEstimable { rule, .. }) => {
                 result.notes.push(format!(
                     "Model '{}' not estimable on these data: {rule}",
                     a.label

@@ -79,7 +79,8 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
     }
 }
 
-/// An error of a fit, placed at the spec key that asked for it.
+/// An error of a fit, placed at the spec key that asked for it. A fit the
+/// data cannot support stays `NotEstimable`.
 fn spec_error(file: &Path, key: &str, e: Error) -> Error {
     let located = |location: &Location, rule: &str| {
         let loc = location.to_string();
@@ -89,10 +90,13 @@ fn spec_error(file: &Path, key: &str, e: Error) -> Error {
             format!("{loc}: {rule}")
         }
     };
+    let at = Location::file(file).column(key);
     match &e {
-        Error::Input { location, rule } => {
-            Error::input(Location::file(file).column(key), located(location, rule))
-        }
+        Error::Input { location, rule } => Error::input(at, located(location, rule)),
+        Error::NotEstimable { location, rule } => Error::NotEstimable {
+            location: at,
+            rule: located(location, rule),
+        },
         Error::Internal(m) => Error::internal(m.clone()),
     }
 }

@@ -2,26 +2,13 @@
 //! delta-method intervals (built on the link scale, then transformed), and
 //! average marginal effects with delta-method standard errors.
 
-use serde::Serialize;
-
 use super::inference::{qnorm, two_sided_p};
 use super::linalg::quad_form;
 use super::logit::logistic;
 use crate::design::{Design, Value};
 use crate::error::{Error, Result};
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Prediction {
-    /// The values set by the user, as `name=value` pairs.
-    pub at: String,
-    pub linear_predictor: f64,
-    pub se_link: f64,
-    pub probability: f64,
-    /// Delta-method SE of the probability: mu (1 - mu) se_link.
-    pub std_error: f64,
-    pub conf_low: f64,
-    pub conf_high: f64,
-}
+// The serialised results live in `results`; re-exported for callers of the old path.
+pub use crate::results::{MarginalEffect, Prediction};
 
 /// Values of every variable for a prediction: those named in `spec`
 /// (`"cost=0.5,area=trade"`) as given, other numeric variables at their
@@ -112,19 +99,6 @@ pub fn predict_row(row: &[f64], beta: &[f64], vcov: &[f64], level: f64, at: &str
         conf_low: logistic(eta - q * se),
         conf_high: logistic(eta + q * se),
     }
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct MarginalEffect {
-    pub variable: String,
-    /// For a categorical variable, the level compared with the reference.
-    pub contrast: String,
-    pub estimate: f64,
-    pub std_error: f64,
-    pub statistic: f64,
-    pub p_value: f64,
-    pub conf_low: f64,
-    pub conf_high: f64,
 }
 
 /// Average marginal effects of every variable: the mean over the sample of

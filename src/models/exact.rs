@@ -115,7 +115,7 @@ pub fn fisher(a: u64, b: u64, c: u64, d: u64, conf_level: f64) -> Result<FisherT
     }
     let (m, n, k) = (a + c, b + d, a + b);
     if m + n == 0 {
-        return Err(Error::usage("the table is empty"));
+        return Err(Error::not_estimable("the table is empty"));
     }
     let h = Hypergeometric::new(m, n, k);
     let central = h.probabilities(0.0);
@@ -202,7 +202,9 @@ pub fn binomial_test(k: u64, n: u64, p0: f64) -> f64 {
 /// Clopper-Pearson and Wilson intervals for k successes in n trials.
 pub fn proportion(k: u64, n: u64, conf_level: f64) -> Result<ProportionInterval> {
     if n == 0 {
-        return Err(Error::usage("a proportion needs at least one trial"));
+        return Err(Error::not_estimable(
+            "a proportion needs at least one trial",
+        ));
     }
     if k > n {
         return Err(Error::usage(format!(

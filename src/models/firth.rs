@@ -433,7 +433,7 @@ mod tests {
             let n = 40;
             let mut state = 11u64;
             let mut u = || {
-                let v = crate::models::resampling::splitmix64(&mut state);
+                let v = crate::rng::splitmix64(&mut state);
                 (v >> 11) as f64 / (1u64 << 53) as f64
             };
             let x: Vec<f64> = (0..n * p)

@@ -19,6 +19,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 use super::linalg;
 use super::logit::{self, Control, Fit, Problem};
 use crate::error::{Error, Result};
+// The serialised results live in `results`; re-exported for callers of the old path.
+pub use crate::results::LrTest;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,7 +150,7 @@ pub fn sandwich_covariance(
                 .ok_or_else(|| Error::internal(format!("cluster ids for '{name}' missing")))?;
             let g = groups.iter().copied().max().map(|m| m + 1).unwrap_or(0);
             if g < 2 {
-                return Err(Error::usage(format!(
+                return Err(Error::not_estimable(format!(
                     "cluster-robust covariance needs at least 2 clusters in column '{name}', found {g}"
                 )));
             }
@@ -189,7 +191,7 @@ pub fn ml_covariance(
         prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
     })
     .ok_or_else(|| {
-        Error::usage(
+        Error::not_estimable(
             "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
         )
     })?;
@@ -381,15 +383,6 @@ pub fn drop_column(prob: &Problem, j: usize) -> Vec<f64> {
         }
     }
     out
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LrTest {
-    pub term: String,
-    pub df: usize,
-    pub deviance_restricted: f64,
-    pub statistic: f64,
-    pub p_value: f64,
 }
 
 /// Likelihood-ratio test of nested models from their deviances.

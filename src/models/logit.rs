@@ -13,9 +13,11 @@
 //! result (`converged = false`, with the deviance at every iteration), never
 //! as a panic.
 
-use serde::Serialize;
-
 use super::linalg;
+// The design's alias screen computes it; re-exported for callers of `models::logit::AtZero`.
+pub use crate::design::AtZero;
+// The serialised results live in `results`; re-exported for callers of the old path.
+pub use crate::results::Iteration;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Control {
@@ -34,13 +36,6 @@ impl Default for Control {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Iteration {
-    pub iteration: usize,
-    pub deviance: f64,
-    pub step_halvings: usize,
-}
-
 /// The data of a logit: a row-major design, the 0/1 outcome, optional prior
 /// (frequency) weights and an optional offset.
 #[derive(Debug, Clone, Copy)]
@@ -53,17 +48,6 @@ pub struct Problem<'a> {
     pub offset: Option<&'a [f64]>,
     /// The evaluation at `beta = 0`, when already known (see [`AtZero`]).
     pub at_zero: Option<&'a AtZero>,
-}
-
-/// The logit at `beta = 0` with unit weights and no offset: deviance
-/// `2 n ln 2`, information `X'X / 4` and score `X'(y - 1/2)`. The alias
-/// screen of a large design computes `X'X` and `X'(y - 1/2)` in its pass over
-/// the data, which saves the first pass of a fit started at zero.
-#[derive(Debug, Clone)]
-pub struct AtZero {
-    pub deviance: f64,
-    pub information: Vec<f64>,
-    pub score: Vec<f64>,
 }
 
 impl<'a> Problem<'a> {

@@ -4,11 +4,17 @@
 pub mod effects;
 pub mod exact;
 pub mod firth;
+mod fit;
 pub mod inference;
-pub mod linalg;
 pub mod logit;
 pub mod resampling;
 pub mod separation;
+
+// Linear algebra is a leaf module of its own (the design's alias screen uses it
+// too); re-exported for callers of `models::linalg`.
+pub use crate::linalg;
+
+pub use fit::fit_design;
 
 use std::collections::BTreeMap;
 
@@ -16,7 +22,7 @@ use crate::design::{self, Design, Extra};
 use crate::error::{Error, Result};
 use crate::formula;
 use crate::panel::Table;
-use crate::results::{Coefficient, FitResult};
+use crate::results::FitResult;
 use inference::VcovType;
 use separation::Separation;
 
@@ -201,15 +207,20 @@ pub fn stage(label: &str, since: std::time::Instant) {
     }
 }
 
-/// The parsed formula and the label columns a specification reads.
-fn parse_spec(spec: &FitSpec) -> Result<(formula::Formula, Extra)> {
+fn check_level(spec: &FitSpec) -> Result<()> {
     if !(spec.level > 0.0 && spec.level < 1.0) {
         return Err(Error::usage(format!(
             "the confidence level must be between 0 and 1, got {}",
             spec.level
         )));
     }
-    let formula = formula::parse(&spec.formula)?;
+    Ok(())
+}
+
+/// The label columns a specification reads besides the formula's variables
+/// (the cluster columns of the covariance and of the bootstrap), to pass to
+/// [`design::build`].
+pub fn extra_columns(spec: &FitSpec) -> Extra {
     let mut extra = Extra::default();
     if let VcovType::Cluster(col) = &spec.vcov {
         extra.labels.push(col.clone());
@@ -217,7 +228,36 @@ fn parse_spec(spec: &FitSpec) -> Result<(formula::Formula, Extra)> {
     if let Some(col) = &spec.bootstrap_cluster {
         extra.labels.push(col.clone());
     }
-    Ok((formula, extra))
+    extra
+}
+
+/// The parsed formula and the label columns a specification reads.
+fn parse_spec(spec: &FitSpec) -> Result<(formula::Formula, Extra)> {
+    check_level(spec)?;
+    let formula = formula::parse(&spec.formula)?;
+    Ok((formula, extra_columns(spec)))
+}
+
+/// A specification's formula parsed and its design built on a table, for a
+/// caller that fits it ([`fit_design_with`]) and then uses the design or the
+/// formula again (predictions on the same design, say).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub formula: formula::Formula,
+    pub design: Design,
+    /// The label columns of [`extra_columns`], restricted to the rows used.
+    pub extras: Vec<Vec<String>>,
+}
+
+/// Parses a specification's formula and builds its design on a table.
+pub fn prepare(table: &Table, spec: &FitSpec) -> Result<Prepared> {
+    let (formula, extra) = parse_spec(spec)?;
+    let (design, extras) = design::build(table, &formula, &extra)?;
+    Ok(Prepared {
+        formula,
+        design,
+        extras,
+    })
 }
 
 /// Fits a specification to a CSV file, reading only the columns the model
@@ -246,18 +286,46 @@ pub fn fit_table(table: &Table, spec: &FitSpec) -> Result<FitResult> {
     fit_built(design, extras, spec, &table.path().display().to_string())
 }
 
-fn fit_built(
-    design: Design,
-    extras: Vec<Vec<String>>,
+/// Fits a specification to a design already built for it (see [`prepare`]:
+/// `extras` are the columns of [`extra_columns`] on the rows used), without
+/// parsing the formula or building the design again. `data_label` names the
+/// data in the result (`fit_table` uses the table's path).
+pub fn fit_design_with(
+    design: &Design,
+    extras: &[Vec<String>],
     spec: &FitSpec,
-    label: &str,
+    data_label: &str,
 ) -> Result<FitResult> {
+    check_level(spec)?;
+    let (clusters, boot_clusters) = cluster_ids(extras, spec);
+    fit_design(
+        design,
+        spec,
+        clusters.as_deref(),
+        boot_clusters.as_deref(),
+        data_label,
+    )
+}
+
+/// The group ids of the covariance's and the bootstrap's cluster columns.
+fn cluster_ids(extras: &[Vec<String>], spec: &FitSpec) -> (Option<Vec<usize>>, Option<Vec<usize>>) {
     let mut ids = extras.iter().map(|labels| group_ids(labels));
     let clusters = match &spec.vcov {
         VcovType::Cluster(_) => ids.next(),
         _ => None,
     };
     let boot_clusters = spec.bootstrap_cluster.as_ref().and_then(|_| ids.next());
+    (clusters, boot_clusters)
+}
+
+/// Fits on a design it owns, releasing the label columns before fitting.
+fn fit_built(
+    design: Design,
+    extras: Vec<Vec<String>>,
+    spec: &FitSpec,
+    label: &str,
+) -> Result<FitResult> {
+    let (clusters, boot_clusters) = cluster_ids(&extras, spec);
     drop(extras);
     fit_design(
         &design,
@@ -266,537 +334,4 @@ fn fit_built(
         boot_clusters.as_deref(),
         label,
     )
-}
-
-/// Separation check, when the design is small enough or the ML fit showed
-/// signs of it.
-fn check_separation(design: &Design, ml: Option<&logit::Fit>) -> Result<Option<Separation>> {
-    let suspicious = ml
-        .map(|f| {
-            let eps = 10.0 * f64::EPSILON;
-            !f.converged || f.mu.iter().any(|&m| m < eps || m > 1.0 - eps)
-        })
-        .unwrap_or(true);
-    if design.n <= SEPARATION_CHECK_MAX_ROWS || suspicious {
-        separation::detect(
-            &design.x,
-            design.n,
-            design.p,
-            &design.y,
-            &design.names(),
-            &design.data_rows(),
-        )
-        .map(Some)
-    } else {
-        Ok(None)
-    }
-}
-
-/// Fits a specification to a built design.
-pub fn fit_design(
-    design: &Design,
-    spec: &FitSpec,
-    clusters: Option<&[usize]>,
-    boot_clusters: Option<&[usize]>,
-    data_label: &str,
-) -> Result<FitResult> {
-    let mut prob = logit::Problem::new(&design.x, design.n, design.p, &design.y);
-    prob.at_zero = design.at_zero.as_ref();
-    let control = logit::Control::default();
-    let t0 = std::time::Instant::now();
-    // A Firth fit on a large design needs no ML fit: the ML fit there serves
-    // only to decide whether to run the separation check, and Firth's
-    // estimates are finite either way.
-    let skip_ml = spec.method == Method::Firth && design.n > SEPARATION_CHECK_MAX_ROWS;
-    let ml = (!skip_ml).then(|| logit::fit(&prob, None, &control));
-    stage("ML fit", t0);
-    let separation = match &ml {
-        Some(fit) => check_separation(design, Some(fit))?,
-        None => None,
-    };
-    let (method, method_reason) = match spec.method {
-        Method::Auto => {
-            let (m, why) = choose_method(design, separation.as_ref());
-            (m, Some(why))
-        }
-        m => (m, None),
-    };
-    let robust = spec.vcov != VcovType::Model;
-    let ci = match spec.ci.resolve(method) {
-        // Robust SEs go with Wald intervals unless a profile is asked for explicitly.
-        CiMethod::Profile if robust && spec.ci == CiMethod::Default => CiMethod::Wald,
-        other => other,
-    };
-    let p = design.p;
-    let names = design.names();
-    let mut warnings = Vec::new();
-    if let Some(s) = separation.as_ref().filter(|s| s.separated) {
-        let terms: Vec<String> = s
-            .infinite_estimates
-            .iter()
-            .map(|e| format!("{} {}", e.term, e.direction))
-            .collect();
-        warnings.push(format!(
-            "SEPARATION ({}): the maximum-likelihood estimates of {} are infinite; {} rows are perfectly predicted{}",
-            s.kind,
-            terms.join(", "),
-            s.perfectly_predicted_rows.len(),
-            if method == Method::Ml {
-                "; the ML estimates of these terms are reported as infinite and their tests as NA: use --method firth (or auto)"
-            } else {
-                ""
-            }
-        ));
-    }
-    let ll0_deviance = logit::null_deviance(&prob, design.intercept);
-    let mut coefficients = Vec::with_capacity(p);
-    let estimate: Vec<f64>;
-    let vcov: Vec<f64>;
-    let mu: Vec<f64>;
-    let deviance: f64;
-    let converged: bool;
-    let iterations: usize;
-    let mut penalized = None;
-    let mut flic = None;
-    let mut history = Vec::new();
-    let mut lr_tests = Vec::new();
-    let p_value_method;
-    match method {
-        Method::Ml | Method::Auto => {
-            let ml = ml.expect("the ML fit is skipped only for --method firth");
-            if !ml.converged && !separation.as_ref().is_some_and(|s| s.separated) {
-                warnings.push(format!(
-                    "the fit did not converge in {} iterations (deviance {:.6}); the estimates are not maximum-likelihood estimates",
-                    ml.iterations, ml.deviance
-                ));
-            }
-            if ml.singular {
-                warnings.push("the information matrix became singular during fitting".into());
-            }
-            let eps = 10.0 * f64::EPSILON;
-            if ml.mu.iter().any(|&m| m < eps || m > 1.0 - eps) {
-                warnings.push("fitted probabilities numerically 0 or 1 occurred".into());
-            }
-            let infinite: Vec<(usize, f64)> = separation
-                .iter()
-                .flat_map(|s| s.infinite_estimates.iter())
-                .filter_map(|e| {
-                    let j = names.iter().position(|n| *n == e.term)?;
-                    let sign = match e.direction.as_str() {
-                        "+Inf" => f64::INFINITY,
-                        "-Inf" => f64::NEG_INFINITY,
-                        _ => f64::NAN,
-                    };
-                    Some((j, sign))
-                })
-                .collect();
-            let mut fit_deviance = ml.deviance;
-            if infinite.is_empty() {
-                vcov = inference::ml_covariance(&prob, &ml, &spec.vcov, clusters)?;
-                for j in 0..p {
-                    let w = inference::wald(ml.beta[j], vcov[j * p + j], spec.level);
-                    let (low, high) = match ci {
-                        CiMethod::Profile => {
-                            inference::ml_profile_interval(&prob, &ml, j, w.std_error, spec.level)
-                        }
-                        _ => (Some(w.low), Some(w.high)),
-                    };
-                    coefficients.push(Coefficient {
-                        term: names[j].clone(),
-                        estimate: ml.beta[j],
-                        std_error: w.std_error,
-                        statistic: w.z,
-                        p_value: w.p_value,
-                        conf_low: low,
-                        conf_high: high,
-                    });
-                }
-            } else {
-                let sep = separation
-                    .as_ref()
-                    .expect("infinite estimates come from the check");
-                let limit = separated_limit(design, sep, &infinite, spec, ci, clusters);
-                match &limit {
-                    Some(l) => {
-                        warnings.push(format!(
-                            "the finite estimates are the limits of the ML estimates: the ML fit on the {} rows that are not perfectly predicted, without the separated terms",
-                            l.rows
-                        ));
-                        fit_deviance = l.deviance;
-                    }
-                    None => warnings.push(
-                        "the finite ML estimates cannot be separated from the diverging ones here: all are reported as NA".into(),
-                    ),
-                }
-                let mut v = vec![f64::NAN; p * p];
-                let mut k = 0;
-                for j in 0..p {
-                    if let Some((_, sign)) = infinite.iter().find(|(i, _)| *i == j) {
-                        coefficients.push(Coefficient {
-                            term: names[j].clone(),
-                            estimate: *sign,
-                            std_error: f64::NAN,
-                            statistic: f64::NAN,
-                            p_value: f64::NAN,
-                            conf_low: None,
-                            conf_high: None,
-                        });
-                        continue;
-                    }
-                    match &limit {
-                        Some(l) => {
-                            let mut c = l.coefficients[k].clone();
-                            c.term = names[j].clone();
-                            coefficients.push(c);
-                            let mut k2 = 0;
-                            for j2 in 0..p {
-                                if infinite.iter().any(|(i, _)| *i == j2) {
-                                    continue;
-                                }
-                                v[j * p + j2] = l.vcov[k * l.p + k2];
-                                k2 += 1;
-                            }
-                        }
-                        None => coefficients.push(Coefficient {
-                            term: names[j].clone(),
-                            estimate: f64::NAN,
-                            std_error: f64::NAN,
-                            statistic: f64::NAN,
-                            p_value: f64::NAN,
-                            conf_low: None,
-                            conf_high: None,
-                        }),
-                    }
-                    k += 1;
-                }
-                vcov = v;
-                if spec.lr_tests {
-                    warnings.push("likelihood-ratio tests are not computed on separated data under ML: use --method firth".into());
-                }
-            }
-            if spec.lr_tests && infinite.is_empty() {
-                for (t, label) in droppable_terms(design) {
-                    let cols = design.term_columns(t);
-                    let reduced = design.without_columns(&cols);
-                    let rprob = logit::Problem::new(&reduced.x, reduced.n, reduced.p, &reduced.y);
-                    let rfit = logit::fit(&rprob, None, &control);
-                    lr_tests.push(inference::lr_test(
-                        &label,
-                        ml.deviance,
-                        rfit.deviance,
-                        cols.len(),
-                    ));
-                }
-            }
-            estimate = coefficients.iter().map(|c| c.estimate).collect();
-            mu = ml.mu.clone();
-            deviance = fit_deviance;
-            converged = ml.converged;
-            iterations = ml.iterations;
-            history = ml.history.clone();
-            p_value_method = "wald";
-        }
-        Method::Firth => {
-            let t1 = std::time::Instant::now();
-            let fit = firth::fit(&prob, &vec![None; p], None).ok_or_else(|| {
-                Error::usage(
-                    "Firth's penalized likelihood could not be maximised (singular information)",
-                )
-            })?;
-            if !fit.converged {
-                warnings.push(format!(
-                    "the Firth fit did not converge in {} iterations",
-                    fit.iterations
-                ));
-            }
-            let bread = linalg::inverse_information(prob.x, prob.n, p, &fit.information, |i| {
-                prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
-            })
-            .ok_or_else(|| Error::usage("the penalized information is singular"))?;
-            stage("Firth fit", t1);
-            vcov = if spec.vcov == VcovType::Model {
-                bread
-            } else {
-                let scores = firth::score_factors(&prob, &fit);
-                inference::sandwich_covariance(
-                    &prob,
-                    &bread,
-                    &scores,
-                    Some(&fit.hat),
-                    &spec.vcov,
-                    clusters,
-                )?
-            };
-            // Each coefficient's test and interval are independent refits:
-            // they run in parallel and are collected in order.
-            let per_coefficient = |j: usize| -> Coefficient {
-                let w = inference::wald(fit.beta[j], vcov[j * p + j], spec.level);
-                // With a robust covariance, tests and intervals are Wald-type
-                // on the robust SEs (the penalized likelihood knows nothing of
-                // the covariance); with the model covariance, logistf's
-                // penalized LR test and profile interval.
-                let (stat, pv) = if robust || spec.wald_tests {
-                    (w.z, w.p_value)
-                } else {
-                    firth::penalized_lr_test(&prob, &fit, &[j]).unwrap_or((f64::NAN, f64::NAN))
-                };
-                let (low, high) = match ci {
-                    CiMethod::Profile if !robust => {
-                        firth::profile_interval(&prob, &fit, j, w.std_error, spec.level)
-                    }
-                    _ => (Some(w.low), Some(w.high)),
-                };
-                Coefficient {
-                    term: names[j].clone(),
-                    estimate: fit.beta[j],
-                    std_error: w.std_error,
-                    statistic: stat,
-                    p_value: pv,
-                    conf_low: low,
-                    conf_high: high,
-                }
-            };
-            {
-                use rayon::prelude::*;
-                coefficients = (0..p).into_par_iter().map(per_coefficient).collect();
-            }
-            if spec.lr_tests {
-                for (t, label) in droppable_terms(design) {
-                    let cols = design.term_columns(t);
-                    if let Some((stat, pv)) = firth::penalized_lr_test(&prob, &fit, &cols) {
-                        lr_tests.push(inference::LrTest {
-                            term: label,
-                            df: cols.len(),
-                            deviance_restricted: f64::NAN,
-                            statistic: stat,
-                            p_value: pv,
-                        });
-                    }
-                }
-            }
-            stage("Firth tests and intervals", t1);
-            if design.intercept {
-                flic = Some(firth::flic_intercept(&prob, &fit, 0));
-            }
-            stage("FLIC intercept", t1);
-            penalized = Some(fit.penalized_loglik);
-            estimate = fit.beta.clone();
-            mu = fit.mu.clone();
-            deviance = -2.0 * fit.loglik;
-            converged = fit.converged;
-            iterations = fit.iterations;
-            p_value_method = if robust || spec.wald_tests {
-                "wald"
-            } else {
-                "penalized_lrt"
-            };
-        }
-    }
-    // Predictions: for Firth, with the FLIC intercept (unbiased average
-    // predicted probability); otherwise the estimates themselves.
-    let mut predict_beta = estimate.clone();
-    if let (Some(a), true) = (flic, design.intercept) {
-        predict_beta[0] = a;
-    }
-    let finite = predict_beta.iter().all(|b| b.is_finite());
-    let mut predictions = Vec::new();
-    let mut marginal_effects = Vec::new();
-    if finite {
-        for at in &spec.predict {
-            predictions.push(effects::predict(
-                design,
-                &predict_beta,
-                &vcov,
-                at,
-                spec.level,
-            )?);
-        }
-        if spec.marginal_effects {
-            marginal_effects =
-                effects::average_marginal_effects(design, &predict_beta, &vcov, spec.level);
-        }
-    } else if !spec.predict.is_empty() || spec.marginal_effects {
-        warnings.push("predictions and marginal effects are not computed from infinite ML estimates: use --method firth".into());
-    }
-    let estimator = if method == Method::Firth {
-        resampling::Estimator::Firth
-    } else {
-        resampling::Estimator::Ml
-    };
-    let bootstrap = if spec.bootstrap > 0 {
-        if estimate.iter().all(|b| b.is_finite()) {
-            let cl = spec.bootstrap_cluster.as_deref().zip(boot_clusters);
-            Some(resampling::bootstrap(
-                estimator,
-                design,
-                &estimate,
-                spec.bootstrap,
-                spec.seed,
-                spec.level,
-                cl,
-            ))
-        } else {
-            warnings.push(
-                "the bootstrap is not run on infinite ML estimates: use --method firth".into(),
-            );
-            None
-        }
-    } else {
-        None
-    };
-    let permutation = if spec.permutation > 0 {
-        resampling::permutation_tests(estimator, design, spec.permutation, spec.seed)
-    } else {
-        vec![]
-    };
-    stage("fit with inference", t0);
-    let n = design.n as f64;
-    let ll = -0.5 * deviance;
-    let ll0 = -0.5 * ll0_deviance;
-    let (mut s1, mut c1, mut s0, mut c0) = (0.0, 0.0, 0.0, 0.0);
-    for (m, y) in mu.iter().zip(&design.y) {
-        if *y == 1.0 {
-            s1 += m;
-            c1 += 1.0;
-        } else {
-            s0 += m;
-            c0 += 1.0;
-        }
-    }
-    Ok(FitResult {
-        method: method.label().to_string(),
-        method_choice: method_reason,
-        formula: spec.formula.trim().to_string(),
-        data: data_label.to_string(),
-        n: design.n,
-        n_dropped: design.n_dropped,
-        converged,
-        iterations,
-        log_likelihood: ll,
-        null_log_likelihood: ll0,
-        penalized_log_likelihood: penalized,
-        deviance,
-        null_deviance: ll0_deviance,
-        df_residual: design.n - p,
-        df_null: design.n - usize::from(design.intercept),
-        aic: deviance + 2.0 * p as f64,
-        bic: deviance + (p as f64) * n.ln(),
-        mcfadden_r2: 1.0 - ll / ll0,
-        tjur_r2: s1 / c1 - s0 / c0,
-        vcov_type: spec.vcov.label(),
-        ci_level: spec.level,
-        ci_method: ci.label().to_string(),
-        p_value_method: p_value_method.into(),
-        warnings,
-        separation,
-        coefficients,
-        flic_intercept: flic,
-        vcov: (0..p).map(|i| vcov[i * p..(i + 1) * p].to_vec()).collect(),
-        iteration_history: history,
-        lr_tests,
-        predictions,
-        marginal_effects,
-        bootstrap,
-        permutation,
-    })
-}
-
-/// The finite part of a separated ML fit.
-struct SeparatedLimit {
-    rows: usize,
-    p: usize,
-    coefficients: Vec<Coefficient>,
-    vcov: Vec<f64>,
-    deviance: f64,
-}
-
-/// Under quasi-complete separation the ML estimates of the separated terms
-/// diverge while the others converge to the ML estimates on the rows that are
-/// not perfectly predicted, without the separated terms, provided those
-/// columns are zero on the remaining rows (the common case of a dummy that
-/// predicts the outcome). Returns `None` when that condition fails.
-fn separated_limit(
-    design: &Design,
-    sep: &Separation,
-    infinite: &[(usize, f64)],
-    spec: &FitSpec,
-    ci: CiMethod,
-    clusters: Option<&[usize]>,
-) -> Option<SeparatedLimit> {
-    let keep_rows: Vec<usize> = (0..design.n)
-        .filter(|&i| sep.boundary_rows.contains(&design.data_row(i)))
-        .collect();
-    let keep_cols: Vec<usize> = (0..design.p)
-        .filter(|j| !infinite.iter().any(|(k, _)| k == j))
-        .collect();
-    let zero_on_boundary = keep_rows.iter().all(|&i| {
-        infinite
-            .iter()
-            .all(|(j, _)| design.x[i * design.p + j] == 0.0)
-    });
-    if !zero_on_boundary || keep_rows.len() <= keep_cols.len() {
-        return None;
-    }
-    let (n, p) = (keep_rows.len(), keep_cols.len());
-    let mut x = Vec::with_capacity(n * p);
-    for &i in &keep_rows {
-        x.extend(keep_cols.iter().map(|&j| design.x[i * design.p + j]));
-    }
-    let y: Vec<f64> = keep_rows.iter().map(|&i| design.y[i]).collect();
-    if !linalg::aliased_columns(&x, n, p).is_empty() || y.iter().all(|&v| v == y[0]) {
-        return None;
-    }
-    let prob = logit::Problem::new(&x, n, p, &y);
-    let fit = logit::fit(&prob, None, &logit::Control::default());
-    if !fit.converged {
-        return None;
-    }
-    let sub_clusters: Option<Vec<usize>> = clusters.map(|c| {
-        let labels: Vec<String> = keep_rows.iter().map(|&i| c[i].to_string()).collect();
-        group_ids(&labels)
-    });
-    let vcov = inference::ml_covariance(&prob, &fit, &spec.vcov, sub_clusters.as_deref()).ok()?;
-    let coefficients = (0..p)
-        .map(|k| {
-            let w = inference::wald(fit.beta[k], vcov[k * p + k], spec.level);
-            let (low, high) = match ci {
-                CiMethod::Profile => {
-                    inference::ml_profile_interval(&prob, &fit, k, w.std_error, spec.level)
-                }
-                _ => (Some(w.low), Some(w.high)),
-            };
-            Coefficient {
-                term: String::new(),
-                estimate: fit.beta[k],
-                std_error: w.std_error,
-                statistic: w.z,
-                p_value: w.p_value,
-                conf_low: low,
-                conf_high: high,
-            }
-        })
-        .collect();
-    Some(SeparatedLimit {
-        rows: n,
-        p,
-        coefficients,
-        vcov,
-        deviance: fit.deviance,
-    })
-}
-
-/// Terms that a likelihood-ratio test may drop: as R's drop1, a term is
-/// tested only if no higher-order term contains it (marginality).
-fn droppable_terms(design: &Design) -> Vec<(usize, String)> {
-    design
-        .term_variables
-        .iter()
-        .enumerate()
-        .filter(|(t, vars)| {
-            !design.term_variables.iter().enumerate().any(|(u, other)| {
-                u != *t && other.len() > vars.len() && vars.iter().all(|v| other.contains(v))
-            })
-        })
-        .map(|(t, _)| (t, design.term_labels[t].clone()))
-        .collect()
 }

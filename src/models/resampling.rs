@@ -19,68 +19,15 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::inference::qnorm;
-
-/// SplitMix64 step (Steele, Lea and Flood 2014): used to seed streams.
-pub fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// xoshiro256** (Blackman and Vigna 2018).
-#[derive(Debug, Clone)]
-pub struct Rng {
-    s: [u64; 4],
-}
-
-impl Rng {
-    /// The stream of replicate `stream` under `seed`.
-    pub fn new(seed: u64, stream: u64) -> Rng {
-        let mut sm = seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03);
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
-        Rng { s }
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
-        let t = self.s[1] << 17;
-        self.s[2] ^= self.s[0];
-        self.s[3] ^= self.s[1];
-        self.s[1] ^= self.s[2];
-        self.s[0] ^= self.s[3];
-        self.s[2] ^= t;
-        self.s[3] = self.s[3].rotate_left(45);
-        result
-    }
-
-    /// Uniform integer in `0..n` (multiply-high; bias below n / 2^64).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() as u128 * n as u128) >> 64) as usize
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    pub fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
-    }
-}
+use super::Method;
+// The random streams live below the models (the CSV reader's tests use them
+// too); re-exported for callers of `models::resampling::{splitmix64, Rng}`.
+pub use crate::rng::{splitmix64, Rng};
+// The serialised results live in `results`; re-exported for callers of the old path.
+pub use crate::results::{Bootstrap, BootstrapCoefficient, PermutationTest};
 
 /// A progress bar on stderr for long runs, hidden when stderr is not a
 /// terminal (so logs and CI output stay quiet).
@@ -201,35 +148,6 @@ pub fn bca_interval(
     ))
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct BootstrapCoefficient {
-    pub term: String,
-    pub estimate: f64,
-    /// Standard deviation of the finite replicates.
-    pub std_error: f64,
-    /// Mean of the replicates minus the estimate.
-    pub bias: f64,
-    pub perc_low: f64,
-    pub perc_high: f64,
-    /// BCa bounds; `null` when the jackknife was not run (very large samples)
-    /// or the bias correction is infinite.
-    pub bca_low: Option<f64>,
-    pub bca_high: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Bootstrap {
-    /// "case" or "cluster:COLUMN".
-    pub kind: String,
-    pub replicates: usize,
-    /// Replicates whose fit failed or did not converge (dropped, as boot
-    /// drops non-finite replicates).
-    pub failed: usize,
-    pub seed: u64,
-    pub level: f64,
-    pub coefficients: Vec<BootstrapCoefficient>,
-}
-
 /// Summarises replicate coefficient vectors.
 pub fn summarise(
     kind: String,
@@ -277,21 +195,6 @@ pub fn summarise(
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PermutationTest {
-    pub term: String,
-    /// The likelihood-ratio (penalized, for Firth) statistic of the term.
-    pub statistic: f64,
-    pub replicates: usize,
-    /// Permutations whose refit failed (counted as not exceeding).
-    pub failed: usize,
-    pub seed: u64,
-    /// (1 + #{T* >= T}) / (B + 1).
-    pub p_value: f64,
-    /// Monte Carlo standard error of the p-value, sqrt(p (1 - p) / B).
-    pub monte_carlo_se: f64,
-}
-
 /// Monte Carlo permutation p-value from the observed statistic and the
 /// permuted ones (`None` for a failed refit).
 pub fn permutation_p(
@@ -320,68 +223,16 @@ pub fn permutation_p(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn splitmix64_reference_value() {
-        // First output of SplitMix64 from state 0 (Vigna's reference code).
-        let mut s = 0u64;
-        assert_eq!(splitmix64(&mut s), 0xE220_A839_7B1D_CDAF);
-    }
-
-    #[test]
-    fn streams_are_reproducible_and_distinct() {
-        let a: Vec<u64> = (0..4).map(|_| Rng::new(7, 3).next_u64()).collect();
-        assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(Rng::new(7, 3).next_u64(), Rng::new(7, 4).next_u64());
-        let mut r = Rng::new(1, 0);
-        let mut counts = [0usize; 4];
-        for _ in 0..40_000 {
-            counts[r.below(4)] += 1;
-        }
-        assert!(counts.iter().all(|&c| (9_500..10_500).contains(&c)));
-    }
-
-    #[test]
-    fn replicate_order_does_not_depend_on_threads() {
-        let f = |b: usize, r: &mut Rng| (b, r.next_u64());
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(|| replicate(200, 42, "t", f));
-        let many = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap()
-            .install(|| replicate(200, 42, "t", f));
-        assert_eq!(one, many);
-    }
-}
-
-/// The estimator refitted on resamples.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Estimator {
-    Ml,
-    Firth,
-}
-
-/// Fits the estimator with frequency weights; `None` if it fails or does not
+/// Fits the estimator (the resolved [`Method`] of the fit) with frequency
+/// weights; `None` if it fails or does not
 /// converge (for ML, typically a resample that is separated).
-pub fn refit(
-    est: Estimator,
-    x: &[f64],
-    n: usize,
-    p: usize,
-    y: &[f64],
-    w: &[f64],
-) -> Option<Vec<f64>> {
+pub fn refit(est: Method, x: &[f64], n: usize, p: usize, y: &[f64], w: &[f64]) -> Option<Vec<f64>> {
     let mut prob = super::logit::Problem::new(x, n, p, y);
     prob.weights = Some(w);
     match est {
-        Estimator::Ml => {
+        // `Auto` is resolved to ML or Firth before resampling; were it not,
+        // it would mean ML, as in the main fit.
+        Method::Ml | Method::Auto => {
             let f = super::logit::fit(&prob, None, &super::logit::Control::default());
             let eps = 10.0 * f64::EPSILON;
             let extreme =
@@ -390,7 +241,7 @@ pub fn refit(
                     .any(|(&m, &wi)| wi > 0.0 && !(eps..=1.0 - eps).contains(&m));
             (f.converged && !extreme).then_some(f.beta)
         }
-        Estimator::Firth => super::firth::fit(&prob, &vec![None; p], None)
+        Method::Firth => super::firth::fit(&prob, &vec![None; p], None)
             .filter(|f| f.converged)
             .map(|f| f.beta),
     }
@@ -403,7 +254,7 @@ pub const JACKKNIFE_MAX: usize = 2_000;
 /// bootstrap (clusters drawn with replacement, all their rows kept).
 #[allow(clippy::too_many_arguments)]
 pub fn bootstrap(
-    est: Estimator,
+    est: Method,
     design: &crate::design::Design,
     estimate: &[f64],
     replicates: usize,
@@ -458,7 +309,7 @@ pub fn bootstrap(
 /// The likelihood-ratio statistic of column j (penalized for Firth) on a
 /// design; `None` if a fit fails.
 fn lr_statistic(
-    est: Estimator,
+    est: Method,
     x: &[f64],
     n: usize,
     p: usize,
@@ -468,12 +319,13 @@ fn lr_statistic(
 ) -> Option<f64> {
     let prob = super::logit::Problem::new(x, n, p, y);
     match est {
-        Estimator::Ml => {
+        // `Auto`: as in `refit`.
+        Method::Ml | Method::Auto => {
             let f = super::logit::fit(&prob, None, &super::logit::Control::default());
             f.converged
                 .then(|| (reduced_deviance - f.deviance).max(0.0))
         }
-        Estimator::Firth => {
+        Method::Firth => {
             let full = super::firth::fit(&prob, &vec![None; p], None).filter(|f| f.converged)?;
             super::firth::penalized_lr_test(&prob, &full, &[j]).map(|(s, _)| s)
         }
@@ -484,7 +336,7 @@ fn lr_statistic(
 /// involved in an interaction: the column's values are permuted across rows
 /// and the model refitted, B times.
 pub fn permutation_tests(
-    est: Estimator,
+    est: Method,
     design: &crate::design::Design,
     replicates: usize,
     seed: u64,
@@ -529,4 +381,25 @@ pub fn permutation_tests(
         out.push(permutation_p(label, observed, &permuted, seed));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicate_order_does_not_depend_on_threads() {
+        let f = |b: usize, r: &mut Rng| (b, r.next_u64());
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| replicate(200, 42, "t", f));
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap()
+            .install(|| replicate(200, 42, "t", f));
+        assert_eq!(one, many);
+    }
 }

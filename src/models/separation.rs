@@ -23,31 +23,13 @@
 //! sign of a direction does not depend on a positive scaling).
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
-use serde::Serialize;
 
 use crate::error::{Error, Result};
+// The serialised results live in `results`; re-exported for callers of the old path.
+pub use crate::results::{Divergence, InfiniteEstimate, Separation};
 
 /// Optimum above this (after scaling) counts as separation.
 const TOLERANCE: f64 = 1e-7;
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct InfiniteEstimate {
-    pub term: String,
-    /// "+Inf", "-Inf", or "+/-Inf" when both directions are possible.
-    pub direction: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Separation {
-    pub separated: bool,
-    /// "none", "quasi-complete" or "complete".
-    pub kind: String,
-    pub infinite_estimates: Vec<InfiniteEstimate>,
-    /// 1-based data rows whose fitted probability is driven to 0 or 1.
-    pub perfectly_predicted_rows: Vec<usize>,
-    /// 1-based data rows on the separating boundary (the overlap).
-    pub boundary_rows: Vec<usize>,
-}
 
 struct Lp {
     n: usize,
@@ -159,14 +141,14 @@ pub fn detect(
             sum_dir[k] += up[k] + down[k];
         }
         let direction = match (can_up, can_down) {
-            (true, false) => "+Inf",
-            (false, true) => "-Inf",
-            (true, true) => "+/-Inf",
+            (true, false) => Divergence::PlusInf,
+            (false, true) => Divergence::MinusInf,
+            (true, true) => Divergence::Either,
             (false, false) => continue,
         };
         infinite.push(InfiniteEstimate {
             term: names[j].clone(),
-            direction: direction.into(),
+            direction,
         });
     }
     // Rows that some direction of the cone predicts strictly: repeatedly
@@ -257,7 +239,7 @@ mod tests {
             .iter()
             .find(|e| e.term == "b1")
             .unwrap();
-        assert_eq!(slope.direction, "+Inf");
+        assert_eq!(slope.direction, Divergence::PlusInf);
     }
 
     #[test]
@@ -271,7 +253,7 @@ mod tests {
         assert_eq!(s.kind, "quasi-complete");
         assert_eq!(s.infinite_estimates.len(), 1);
         assert_eq!(s.infinite_estimates[0].term, "b1");
-        assert_eq!(s.infinite_estimates[0].direction, "+Inf");
+        assert_eq!(s.infinite_estimates[0].direction, Divergence::PlusInf);
         assert_eq!(s.perfectly_predicted_rows, vec![5, 6]);
         assert_eq!(s.boundary_rows, vec![1, 2, 3, 4]);
     }
