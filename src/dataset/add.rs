@@ -86,16 +86,43 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
         ));
     }
     data.treaties.rows.push(treaty);
+    let (n, m, s) = merge(&mut data, &new, &id, toml_path)?;
+    let problems = data.validate();
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        return Err(Error::input(
+            Location::file(toml_path),
+            format!(
+                "the instrument was not added: the dataset would have {} problem{}:\n{}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                list.join("\n")
+            ),
+        ));
+    }
+    write_tables(&data)?;
+    Ok((id, n, m, s))
+}
+
+/// Appends the instrument's actions, provisions, status rows and sources to
+/// the dataset's tables (ids of actions and provisions numbered after those
+/// already there). Returns the counts of actions, provisions and sources.
+fn merge(
+    data: &mut Dataset,
+    new: &NewInstrument,
+    id: &str,
+    toml_path: &Path,
+) -> Result<(usize, usize, usize)> {
     let mut n = 0;
     let existing = data
         .actions
         .rows
         .iter()
-        .filter(|r| r.get("treaty_id") == Some(&id))
+        .filter(|r| r.get("treaty_id").map(String::as_str) == Some(id))
         .count();
     for (k, a) in new.actions.iter().enumerate() {
         let mut row = to_row(&data.actions, a, toml_path, "actions")?;
-        row.insert("treaty_id".into(), id.clone());
+        row.insert("treaty_id".into(), id.to_string());
         row.entry("state".into()).and_modify(|s| {
             if s.is_empty() {
                 *s = "CHN".into()
@@ -112,11 +139,11 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
         .provisions
         .rows
         .iter()
-        .filter(|r| r.get("treaty_id") == Some(&id))
+        .filter(|r| r.get("treaty_id").map(String::as_str) == Some(id))
         .count();
     for (k, p) in new.provisions.iter().enumerate() {
         let mut row = to_row(&data.provisions, p, toml_path, "provisions")?;
-        row.insert("treaty_id".into(), id.clone());
+        row.insert("treaty_id".into(), id.to_string());
         if row.get("provision_id").is_none_or(|s| s.is_empty()) {
             row.insert(
                 "provision_id".into(),
@@ -128,7 +155,7 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
     }
     for st in &new.status {
         let mut row = to_row(&data.status, st, toml_path, "status")?;
-        row.insert("treaty_id".into(), id.clone());
+        row.insert("treaty_id".into(), id.to_string());
         if row.get("state").is_none_or(|s| s.is_empty()) {
             row.insert("state".into(), "CHN".into());
         }
@@ -141,19 +168,12 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
         data.sources.rows.push(row);
         s += 1;
     }
-    let problems = data.validate();
-    if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        return Err(Error::input(
-            Location::file(toml_path),
-            format!(
-                "the instrument was not added: the dataset would have {} problem{}:\n{}",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                list.join("\n")
-            ),
-        ));
-    }
+    Ok((n, m, s))
+}
+
+/// Writes the dataset's five tables, each to a temporary file first, then
+/// renames them all into place.
+fn write_tables(data: &Dataset) -> Result<()> {
     // Write every file to a temporary name first, then rename them all.
     let mut staged = Vec::new();
     for table in [
@@ -181,5 +201,5 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
             )
         })?;
     }
-    Ok((id, n, m, s))
+    Ok(())
 }
