@@ -114,12 +114,7 @@ fn merge(
     toml_path: &Path,
 ) -> Result<(usize, usize, usize)> {
     let mut n = 0;
-    let existing = data
-        .actions
-        .rows
-        .iter()
-        .filter(|r| r.get("treaty_id").map(String::as_str) == Some(id))
-        .count();
+    let existing = rows_of(&data.actions, id);
     for (k, a) in new.actions.iter().enumerate() {
         let mut row = to_row(&data.actions, a, toml_path, "actions")?;
         row.insert("treaty_id".into(), id.to_string());
@@ -135,12 +130,7 @@ fn merge(
         n += 1;
     }
     let mut m = 0;
-    let existing = data
-        .provisions
-        .rows
-        .iter()
-        .filter(|r| r.get("treaty_id").map(String::as_str) == Some(id))
-        .count();
+    let existing = rows_of(&data.provisions, id);
     for (k, p) in new.provisions.iter().enumerate() {
         let mut row = to_row(&data.provisions, p, toml_path, "provisions")?;
         row.insert("treaty_id".into(), id.to_string());
@@ -202,4 +192,10 @@ fn write_tables(data: &Dataset) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+/// How many rows of a table belong to the instrument `id`.
+fn rows_of(table: &RawTable, id: &str) -> usize {
+    let of_id = |r: &&Row| r.get("treaty_id").map(String::as_str) == Some(id);
+    table.rows.iter().filter(of_id).count()
 }

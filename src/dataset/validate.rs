@@ -12,12 +12,7 @@ impl Dataset {
     /// Every problem in the dataset, sorted by file, row and column.
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let source_ids: BTreeSet<&str> = self
-            .sources
-            .rows
-            .iter()
-            .map(|r| self.sources.get(r, "source_id"))
-            .collect();
+        let source_ids = self.sources.values("source_id");
         for (table, spec) in [
             (&self.treaties, treaty_columns()),
             (&self.actions, action_columns()),
@@ -38,12 +33,7 @@ impl Dataset {
     /// The two small tables used by the seed replication, when present:
     /// `votes.csv` and `jiang_discourse.csv`.
     fn check_small_tables(&self, source_ids: &BTreeSet<&str>, problems: &mut Vec<Problem>) {
-        let treaty_ids: BTreeSet<&str> = self
-            .treaties
-            .rows
-            .iter()
-            .map(|r| self.treaties.get(r, "treaty_id"))
-            .collect();
+        let treaty_ids = self.treaties.values("treaty_id");
         let counts = |n: &'static str| col(n, Rule::Integer(u8::MAX));
         let votes = [
             col("treaty_id", Rule::Id),
