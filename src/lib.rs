@@ -1,6 +1,6 @@
 //! sovcost: sovereignty costs and China's treaty behaviour.
 //!
-//! Data flow one way: datasets (CSV) -> panel (polars) -> analysis specs ->
+//! Data flow one way: datasets (CSV, read by table: polars) -> panel -> analysis specs ->
 //! models -> results (serde structs) -> reports.
 
 // Numerical code indexes several arrays in step; index loops read more clearly there.

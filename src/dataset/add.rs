@@ -86,61 +86,7 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
         ));
     }
     data.treaties.rows.push(treaty);
-    let mut n = 0;
-    let existing = data
-        .actions
-        .rows
-        .iter()
-        .filter(|r| r.get("treaty_id") == Some(&id))
-        .count();
-    for (k, a) in new.actions.iter().enumerate() {
-        let mut row = to_row(&data.actions, a, toml_path, "actions")?;
-        row.insert("treaty_id".into(), id.clone());
-        row.entry("state".into()).and_modify(|s| {
-            if s.is_empty() {
-                *s = "CHN".into()
-            }
-        });
-        if row.get("action_id").is_none_or(|s| s.is_empty()) {
-            row.insert("action_id".into(), format!("{id}-{:02}", existing + k + 1));
-        }
-        data.actions.rows.push(row);
-        n += 1;
-    }
-    let mut m = 0;
-    let existing = data
-        .provisions
-        .rows
-        .iter()
-        .filter(|r| r.get("treaty_id") == Some(&id))
-        .count();
-    for (k, p) in new.provisions.iter().enumerate() {
-        let mut row = to_row(&data.provisions, p, toml_path, "provisions")?;
-        row.insert("treaty_id".into(), id.clone());
-        if row.get("provision_id").is_none_or(|s| s.is_empty()) {
-            row.insert(
-                "provision_id".into(),
-                format!("{id}-p{:02}", existing + k + 1),
-            );
-        }
-        data.provisions.rows.push(row);
-        m += 1;
-    }
-    for st in &new.status {
-        let mut row = to_row(&data.status, st, toml_path, "status")?;
-        row.insert("treaty_id".into(), id.clone());
-        if row.get("state").is_none_or(|s| s.is_empty()) {
-            row.insert("state".into(), "CHN".into());
-        }
-        data.status.rows.push(row);
-    }
-    let mut s = 0;
-    for src in &new.sources {
-        let mut row = to_row(&data.sources, src, toml_path, "sources")?;
-        row.entry("accessed".into()).or_default();
-        data.sources.rows.push(row);
-        s += 1;
-    }
+    let (n, m, s) = merge(&mut data, &new, &id, toml_path)?;
     let problems = data.validate();
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
@@ -154,6 +100,70 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
             ),
         ));
     }
+    write_tables(&data)?;
+    Ok((id, n, m, s))
+}
+
+/// Appends the instrument's actions, provisions, status rows and sources to
+/// the dataset's tables (ids of actions and provisions numbered after those
+/// already there). Returns the counts of actions, provisions and sources.
+fn merge(
+    data: &mut Dataset,
+    new: &NewInstrument,
+    id: &str,
+    toml_path: &Path,
+) -> Result<(usize, usize, usize)> {
+    let mut n = 0;
+    let existing = rows_of(&data.actions, id);
+    for (k, a) in new.actions.iter().enumerate() {
+        let mut row = to_row(&data.actions, a, toml_path, "actions")?;
+        row.insert("treaty_id".into(), id.to_string());
+        row.entry("state".into()).and_modify(|s| {
+            if s.is_empty() {
+                *s = "CHN".into()
+            }
+        });
+        if row.get("action_id").is_none_or(|s| s.is_empty()) {
+            row.insert("action_id".into(), format!("{id}-{:02}", existing + k + 1));
+        }
+        data.actions.rows.push(row);
+        n += 1;
+    }
+    let mut m = 0;
+    let existing = rows_of(&data.provisions, id);
+    for (k, p) in new.provisions.iter().enumerate() {
+        let mut row = to_row(&data.provisions, p, toml_path, "provisions")?;
+        row.insert("treaty_id".into(), id.to_string());
+        if row.get("provision_id").is_none_or(|s| s.is_empty()) {
+            row.insert(
+                "provision_id".into(),
+                format!("{id}-p{:02}", existing + k + 1),
+            );
+        }
+        data.provisions.rows.push(row);
+        m += 1;
+    }
+    for st in &new.status {
+        let mut row = to_row(&data.status, st, toml_path, "status")?;
+        row.insert("treaty_id".into(), id.to_string());
+        if row.get("state").is_none_or(|s| s.is_empty()) {
+            row.insert("state".into(), "CHN".into());
+        }
+        data.status.rows.push(row);
+    }
+    let mut s = 0;
+    for src in &new.sources {
+        let mut row = to_row(&data.sources, src, toml_path, "sources")?;
+        row.entry("accessed".into()).or_default();
+        data.sources.rows.push(row);
+        s += 1;
+    }
+    Ok((n, m, s))
+}
+
+/// Writes the dataset's five tables, each to a temporary file first, then
+/// renames them all into place.
+fn write_tables(data: &Dataset) -> Result<()> {
     // Write every file to a temporary name first, then rename them all.
     let mut staged = Vec::new();
     for table in [
@@ -181,5 +191,11 @@ pub fn add_instrument(dir: &Path, toml_path: &Path) -> Result<(String, usize, us
             )
         })?;
     }
-    Ok((id, n, m, s))
+    Ok(())
+}
+
+/// How many rows of a table belong to the instrument `id`.
+fn rows_of(table: &RawTable, id: &str) -> usize {
+    let of_id = |r: &&Row| r.get("treaty_id").map(String::as_str) == Some(id);
+    table.rows.iter().filter(of_id).count()
 }

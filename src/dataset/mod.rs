@@ -4,7 +4,7 @@
 //! instrument from a TOML file, written atomically. The checks are in
 //! `validate.rs`, `treaty add` in `add.rs`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -245,6 +245,11 @@ impl RawTable {
 
     pub fn get<'a>(&'a self, row: &'a Row, column: &str) -> &'a str {
         row.get(column).map(|s| s.as_str()).unwrap_or("")
+    }
+
+    /// The distinct values of a column.
+    pub fn values(&self, column: &str) -> BTreeSet<&str> {
+        self.rows.iter().map(|r| self.get(r, column)).collect()
     }
 }
 

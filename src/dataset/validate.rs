@@ -5,19 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::dataset::{
     action_columns, col, provision_columns, source_columns, source_id_list, status_columns,
-    treaty_columns, ColumnSpec, Dataset, Problem, RawTable, Rule, YES_NO,
+    treaty_columns, ColumnSpec, Dataset, Problem, RawTable, Row, Rule, YES_NO,
 };
 
 impl Dataset {
     /// Every problem in the dataset, sorted by file, row and column.
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let source_ids: BTreeSet<&str> = self
-            .sources
-            .rows
-            .iter()
-            .map(|r| self.sources.get(r, "source_id"))
-            .collect();
+        let source_ids = self.sources.values("source_id");
         for (table, spec) in [
             (&self.treaties, treaty_columns()),
             (&self.actions, action_columns()),
@@ -38,12 +33,7 @@ impl Dataset {
     /// The two small tables used by the seed replication, when present:
     /// `votes.csv` and `jiang_discourse.csv`.
     fn check_small_tables(&self, source_ids: &BTreeSet<&str>, problems: &mut Vec<Problem>) {
-        let treaty_ids: BTreeSet<&str> = self
-            .treaties
-            .rows
-            .iter()
-            .map(|r| self.treaties.get(r, "treaty_id"))
-            .collect();
+        let treaty_ids = self.treaties.values("treaty_id");
         let counts = |n: &'static str| col(n, Rule::Integer(u8::MAX));
         let votes = [
             col("treaty_id", Rule::Id),
@@ -99,19 +89,37 @@ impl Dataset {
 
     fn check_references(&self, problems: &mut Vec<Problem>) {
         let t = &self.treaties;
-        let mut push = |file: &str, row: usize, column: &str, rule: String| {
-            problems.push(Problem {
-                file: file.to_string(),
-                row,
-                column: column.to_string(),
-                rule,
-            })
-        };
         let adopted: BTreeMap<&str, &str> = t
             .rows
             .iter()
             .map(|r| (t.get(r, "treaty_id"), t.get(r, "adopted")))
             .collect();
+        self.check_treaty_rows(&adopted, problems);
+        self.check_action_dates(&adopted, problems);
+        self.check_sources_read(problems);
+        let mut push = |file: &str, row: usize, column: &str, rule: String| {
+            report(problems, file, row, column, rule)
+        };
+        let p = &self.provisions;
+        for (i, r) in p.rows.iter().enumerate() {
+            let treaty = p.get(r, "treaty_id");
+            if !adopted.contains_key(treaty) {
+                push(
+                    &p.file,
+                    i + 1,
+                    "treaty_id",
+                    format!("'{treaty}' is not a treaty_id in treaties.csv"),
+                );
+            }
+        }
+    }
+
+    /// Parents, delegation levels and entry into force of the instruments.
+    fn check_treaty_rows(&self, adopted: &BTreeMap<&str, &str>, problems: &mut Vec<Problem>) {
+        let t = &self.treaties;
+        let mut push = |file: &str, row: usize, column: &str, rule: String| {
+            report(problems, file, row, column, rule)
+        };
         for (i, r) in t.rows.iter().enumerate() {
             let parent = t.get(r, "parent_id");
             if !parent.is_empty() && !adopted.contains_key(parent) {
@@ -151,6 +159,15 @@ impl Dataset {
                 );
             }
         }
+    }
+
+    /// The actions' instruments and dates: an act dated at its precision, not
+    /// before the instrument's adoption (votes aside), consent to be bound not
+    /// before signature.
+    fn check_action_dates(&self, adopted: &BTreeMap<&str, &str>, problems: &mut Vec<Problem>) {
+        let mut push = |file: &str, row: usize, column: &str, rule: String| {
+            report(problems, file, row, column, rule)
+        };
         let a = &self.actions;
         // Earliest signature and earliest consent to be bound, per treaty and actor.
         let mut signed: BTreeMap<(&str, &str), (&str, usize)> = BTreeMap::new();
@@ -211,6 +228,12 @@ impl Dataset {
                 }
             }
         }
+    }
+
+    fn check_sources_read(&self, problems: &mut Vec<Problem>) {
+        let mut push = |file: &str, row: usize, column: &str, rule: String| {
+            report(problems, file, row, column, rule)
+        };
         // Sources: an excerpt is required, except for treaty articles cited
         // without having been read (kind treaty_text_unverified); a fact
         // marked verified must cite at least one source that was read.
@@ -245,18 +268,6 @@ impl Dataset {
                 }
             }
         }
-        let p = &self.provisions;
-        for (i, r) in p.rows.iter().enumerate() {
-            let treaty = p.get(r, "treaty_id");
-            if !adopted.contains_key(treaty) {
-                push(
-                    &p.file,
-                    i + 1,
-                    "treaty_id",
-                    format!("'{treaty}' is not a treaty_id in treaties.csv"),
-                );
-            }
-        }
     }
 }
 
@@ -266,7 +277,7 @@ impl Dataset {
     /// instrument's kind allows, no contradiction with the state's acts in
     /// `actions.csv`, and no act dated after the date the status was read.
     fn check_status(&self, problems: &mut Vec<Problem>) {
-        use crate::outcome::{DateSpan, InstrumentKind, Role, Status};
+        use crate::outcome::{InstrumentKind, Status};
         let st = &self.status;
         let t = &self.treaties;
         let kinds: BTreeMap<&str, Option<InstrumentKind>> = t
@@ -338,38 +349,7 @@ impl Dataset {
                 );
                 continue;
             }
-            let acts: Vec<(Role, &str)> = self
-                .acts_counting_for(state, treaty)
-                .into_iter()
-                .filter_map(|x| Some((self.role(x)?, self.actions.get(x, "date"))))
-                .collect();
-            let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
-            if let Some(why) = status.contradiction(&roles) {
-                push(
-                    i + 1,
-                    "status",
-                    format!(
-                        "status '{}' of {state} in '{treaty}' {why}",
-                        status.as_str()
-                    ),
-                );
-            }
-            let as_of = st.get(r, "as_of");
-            for (role, date) in &acts {
-                let participation = matches!(
-                    role,
-                    Role::Signature
-                        | Role::Consent
-                        | Role::Exit
-                        | Role::SignatureWithdrawal
-                        | Role::Support
-                );
-                if let Some(d) = DateSpan::parse(date) {
-                    if participation && !as_of.is_empty() && d.first.as_str() > as_of {
-                        push(i + 1, "as_of", format!("the status was read as of {as_of}, before an act of {state} in '{treaty}' dated {date}: a source that cannot show the act cannot give the status"));
-                    }
-                }
-            }
+            self.check_status_acts(i, r, status, &mut push);
         }
         for (id, _) in kinds {
             if !seen.contains_key(&("CHN", id)) {
@@ -378,6 +358,54 @@ impl Dataset {
                     "treaty_id",
                     format!("no status row for CHN in '{id}': every instrument needs China's status with its source"),
                 );
+            }
+        }
+    }
+
+    /// A status row against the acts of its state that count in its
+    /// instrument: no contradiction, and no act dated after the date the
+    /// status was read.
+    fn check_status_acts(
+        &self,
+        i: usize,
+        r: &Row,
+        status: crate::outcome::Status,
+        push: &mut dyn FnMut(usize, &str, String),
+    ) {
+        use crate::outcome::{DateSpan, Role};
+        let st = &self.status;
+        let state = st.get(r, "state");
+        let treaty = st.get(r, "treaty_id");
+        let acts: Vec<(Role, &str)> = self
+            .acts_counting_for(state, treaty)
+            .into_iter()
+            .filter_map(|x| Some((self.role(x)?, self.actions.get(x, "date"))))
+            .collect();
+        let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
+        if let Some(why) = status.contradiction(&roles) {
+            push(
+                i + 1,
+                "status",
+                format!(
+                    "status '{}' of {state} in '{treaty}' {why}",
+                    status.as_str()
+                ),
+            );
+        }
+        let as_of = st.get(r, "as_of");
+        for (role, date) in &acts {
+            let participation = matches!(
+                role,
+                Role::Signature
+                    | Role::Consent
+                    | Role::Exit
+                    | Role::SignatureWithdrawal
+                    | Role::Support
+            );
+            if let Some(d) = DateSpan::parse(date) {
+                if participation && !as_of.is_empty() && d.first.as_str() > as_of {
+                    push(i + 1, "as_of", format!("the status was read as of {as_of}, before an act of {state} in '{treaty}' dated {date}: a source that cannot show the act cannot give the status"));
+                }
             }
         }
     }
@@ -488,84 +516,105 @@ fn check_table(
             let Some(value) = row.get(c.name) else {
                 continue;
             };
-            let v = value.as_str();
-            match c.rule {
-                Rule::Id => {
-                    if v.is_empty() {
-                        push(i + 1, c.name, "id is empty".into());
-                    } else if !v
-                        .chars()
-                        .all(|ch| ch.is_ascii_alphanumeric() || "_-.:".contains(ch))
-                    {
-                        push(
-                            i + 1,
-                            c.name,
-                            format!("id '{v}' may contain only letters, digits and _ - . :"),
-                        );
-                    } else if let Some(first) = seen.insert(v.to_string(), i + 1) {
-                        push(
-                            i + 1,
-                            c.name,
-                            format!("id '{v}' is not unique (also row {first})"),
-                        );
-                    }
-                }
-                Rule::Text => {}
-                Rule::Required => {
-                    if v.trim().is_empty() {
-                        push(i + 1, c.name, "must not be empty".into());
-                    }
-                }
-                Rule::Enum(allowed) => {
-                    if !allowed.contains(&v) {
-                        push(
-                            i + 1,
-                            c.name,
-                            format!("'{v}' is not one of: {}", allowed.join(", ")),
-                        );
-                    }
-                }
-                Rule::Integer(max) => match v.parse::<u8>() {
-                    Ok(x) if x <= max => {}
-                    _ => push(
+            check_cell(c, value.as_str(), i, &mut seen, source_ids, &mut push);
+        }
+    }
+}
+
+/// One cell against its column's rule (`seen` holds the ids met so far).
+fn check_cell(
+    c: &ColumnSpec,
+    v: &str,
+    i: usize,
+    seen: &mut BTreeMap<String, usize>,
+    source_ids: &BTreeSet<&str>,
+    push: &mut dyn FnMut(usize, &str, String),
+) {
+    match c.rule {
+        Rule::Id => {
+            if v.is_empty() {
+                push(i + 1, c.name, "id is empty".into());
+            } else if !v
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "_-.:".contains(ch))
+            {
+                push(
+                    i + 1,
+                    c.name,
+                    format!("id '{v}' may contain only letters, digits and _ - . :"),
+                );
+            } else if let Some(first) = seen.insert(v.to_string(), i + 1) {
+                push(
+                    i + 1,
+                    c.name,
+                    format!("id '{v}' is not unique (also row {first})"),
+                );
+            }
+        }
+        Rule::Text => {}
+        Rule::Required => {
+            if v.trim().is_empty() {
+                push(i + 1, c.name, "must not be empty".into());
+            }
+        }
+        Rule::Enum(allowed) => {
+            if !allowed.contains(&v) {
+                push(
+                    i + 1,
+                    c.name,
+                    format!("'{v}' is not one of: {}", allowed.join(", ")),
+                );
+            }
+        }
+        Rule::Integer(max) => match v.parse::<u8>() {
+            Ok(x) if x <= max => {}
+            _ => push(
+                i + 1,
+                c.name,
+                format!("'{v}' is not a whole number from 0 to {max}"),
+            ),
+        },
+        Rule::Date => {
+            if !v.is_empty() {
+                if v.len() != 10 {
+                    push(
                         i + 1,
                         c.name,
-                        format!("'{v}' is not a whole number from 0 to {max}"),
-                    ),
-                },
-                Rule::Date => {
-                    if !v.is_empty() {
-                        if v.len() != 10 {
-                            push(
-                                i + 1,
-                                c.name,
-                                format!("'{v}' is not a full ISO date (YYYY-MM-DD)"),
-                            );
-                        } else if let Err(e) = parse_partial_date(v) {
-                            push(i + 1, c.name, format!("'{v}': {e}"));
-                        }
-                    }
+                        format!("'{v}' is not a full ISO date (YYYY-MM-DD)"),
+                    );
+                } else if let Err(e) = parse_partial_date(v) {
+                    push(i + 1, c.name, format!("'{v}': {e}"));
                 }
-                Rule::SourceIds => {
-                    let ids = source_id_list(v);
-                    if ids.is_empty() {
-                        push(
-                            i + 1,
-                            c.name,
-                            "no source: every fact needs a source a reader can check".into(),
-                        );
-                    }
-                    for id in ids {
-                        if !source_ids.contains(id) {
-                            push(
-                                i + 1,
-                                c.name,
-                                format!("source '{id}' is not a source_id in sources.csv"),
-                            );
-                        }
-                    }
+            }
+        }
+        Rule::SourceIds => {
+            let ids = source_id_list(v);
+            if ids.is_empty() {
+                push(
+                    i + 1,
+                    c.name,
+                    "no source: every fact needs a source a reader can check".into(),
+                );
+            }
+            for id in ids {
+                if !source_ids.contains(id) {
+                    push(
+                        i + 1,
+                        c.name,
+                        format!("source '{id}' is not a source_id in sources.csv"),
+                    );
                 }
             }
         }
     }
+}
+
+/// Records one problem.
+fn report(problems: &mut Vec<Problem>, file: &str, row: usize, column: &str, rule: String) {
+    problems.push(Problem {
+        file: file.to_string(),
+        row,
+        column: column.to_string(),
+        rule,
+    })
 }
