@@ -3,7 +3,11 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-use crate::report::summary::{pval, sig};
+// `num` is re-exported for `app` (which may import it from `report::format`
+// directly).
+pub use crate::report::format::num;
+
+use crate::report::format::{interval, pval, sig, whole_percent};
 use crate::results::RunResults;
 use crate::results::{AnalysisResult, TableOut};
 
@@ -13,36 +17,6 @@ pub enum Block {
     List(Vec<String>),
     Table(TableOut),
     Figure { name: String, caption: String },
-}
-
-/// A number for prose: integers without decimals, others to 3 significant
-/// decimals.
-pub fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NA".into()
-        } else if x > 0.0 {
-            "∞".into()
-        } else {
-            "-∞".into()
-        };
-    }
-    if x == x.round() && x.abs() < 1e9 {
-        format!("{x:.0}")
-    } else if x.abs() >= 100.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
-fn interval(low: Option<f64>, high: Option<f64>) -> String {
-    match (low, high) {
-        (Some(l), Some(h)) => format!(" [{}, {}]", num(l), num(h)),
-        (None, Some(h)) => format!(" [-∞, {}]", num(h)),
-        (Some(l), None) => format!(" [{}, ∞]", num(l)),
-        _ => String::new(),
-    }
 }
 
 /// Side-by-side regression table (as modelsummary): estimates with standard
@@ -99,7 +73,7 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
             a.title,
             a.checks
                 .first()
-                .map(|c| ((1.0 - c.alpha) * 100.0).round())
+                .map(|c| whole_percent(1.0 - c.alpha))
                 .unwrap_or(95.0)
         ),
         header,
@@ -405,7 +379,7 @@ pub fn latex_table(t: &TableOut) -> String {
 }
 
 /// The data-quality section: how certain the facts behind the results are.
-fn data_quality(doc: &mut Vec<Block>, q: &crate::quality::DataQuality) {
+fn data_quality(doc: &mut Vec<Block>, q: &crate::results::DataQuality) {
     doc.push(Block::Heading(2, "Data quality".into()));
     doc.push(Block::Para(format!(
         "How certain the facts are, at the default cutoff ({}). Every fact cites a source with the excerpt read (datasets/sources.csv); `sovcost validate --unverified` lists each unverified one.",

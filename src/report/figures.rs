@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
+use crate::report::format::whole_percent;
 use crate::report::plots::{self, map_err, PNG_DPI, SVG_DPI};
 use crate::results::{
     AnalysisResult, CoefficientPlot, CoefficientRow, CurvePoint, FigureData, FigureName,
@@ -86,11 +87,6 @@ pub fn size(name: FigureName) -> (f64, f64) {
     }
 }
 
-/// A level as a whole percentage, e.g. `95`.
-fn percent(level: f64) -> f64 {
-    (level * 100.0).round()
-}
-
 /// A figure's caption; `a` is the analysis it comes from.
 pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
     match data {
@@ -98,11 +94,11 @@ pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
             "Predicted probability that China joins an instrument, by sovereignty cost ({}; {} fit, pointwise {} % band). Points: instruments (1 = joined by the cutoff), with vertical jitter-free placement at 0 and 1.",
             a.title,
             p.method,
-            percent(p.level)
+            whole_percent(p.level)
         ),
         FigureData::Timeline { .. } => "China's treaty actions over time (signature, consent, votes; diamonds: reservations and declarations), by the instrument's sovereignty cost.".into(),
         FigureData::ParticipationByCost { .. } => "Participation rates with exact (Clopper-Pearson) intervals: the soft-law benchmark, the full universe, all treaties and the hard-law end.".into(),
-        FigureData::Coefficients(c) => format!("Coefficient of {} across models, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML).", c.term, percent(c.level)),
+        FigureData::Coefficients(c) => format!("Coefficient of {} across models, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML).", c.term, whole_percent(c.level)),
         FigureData::OptOuts { .. } => "Delegation provisions China could accept or avoid in instruments it is bound by, by mechanism: avoided (dark) and accepted (light).".into(),
         FigureData::Simulation(_) => "Simulated soft-law participation rates of a weakly and a strongly socialized state: a soft-law-only study cannot tell them apart (dashed line: the rate above which it calls a state strongly socialized).".into(),
     }

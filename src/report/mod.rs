@@ -9,6 +9,7 @@
 
 pub mod document;
 pub mod figures;
+pub mod format;
 pub mod plots;
 pub mod summary;
 

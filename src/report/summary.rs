@@ -1,60 +1,11 @@
 //! The text summary of one fit, laid out as R's `summary(glm)`.
 
+// `pct`, `pval` and `sig` are re-exported for `app` (which may import them
+// from `report::format` directly).
+pub use crate::report::format::{pct, pval, sig};
+
+use crate::report::format::{bound, sig_or_na, stars};
 use crate::results::FitResult;
-
-/// Formats a number with `digits` significant digits, switching to
-/// scientific notation for very small or large magnitudes.
-pub fn sig(x: f64, digits: usize) -> String {
-    if x.is_nan() {
-        return "NA".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Inf".into() } else { "-Inf".into() };
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if !(-4..=7).contains(&mag) {
-        return format!("{:.*e}", digits.saturating_sub(1), x);
-    }
-    let decimals = (digits as i32 - 1 - mag).max(0) as usize;
-    format!("{:.*}", decimals, x)
-}
-
-/// A p-value as R's `format.pval`: tiny values as `< 2e-16`.
-pub fn pval(p: f64) -> String {
-    if p.is_nan() {
-        "NA".into()
-    } else if p < 2e-16 {
-        "< 2e-16".into()
-    } else {
-        sig(p, 3)
-    }
-}
-
-pub fn stars(p: f64) -> &'static str {
-    if p.is_nan() {
-        ""
-    } else if p < 0.001 {
-        "***"
-    } else if p < 0.01 {
-        "**"
-    } else if p < 0.05 {
-        "*"
-    } else if p < 0.1 {
-        "."
-    } else {
-        ""
-    }
-}
-
-fn bound(b: Option<f64>, low: bool) -> String {
-    match b {
-        Some(v) => sig(v, 5),
-        None => if low { "-Inf" } else { "Inf" }.into(),
-    }
-}
 
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
     let ncol = header.len();
@@ -89,13 +40,6 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// A level as a percentage, e.g. `95 %`.
-pub fn pct(q: f64) -> String {
-    let t = format!("{:.3}", q * 100.0);
-    let t = t.trim_end_matches('0').trim_end_matches('.').to_string();
-    format!("{t} %")
 }
 
 /// The R-like text summary.
@@ -279,7 +223,6 @@ pub fn render(r: &FitResult) -> String {
         .iter()
         .map(|x| x.to_string())
         .collect();
-        let opt = |v: Option<f64>| v.map(|x| sig(x, 5)).unwrap_or_else(|| "NA".into());
         let rows: Vec<Vec<String>> = b
             .coefficients
             .iter()
@@ -291,8 +234,8 @@ pub fn render(r: &FitResult) -> String {
                     sig(c.bias, 4),
                     sig(c.perc_low, 5),
                     sig(c.perc_high, 5),
-                    opt(c.bca_low),
-                    opt(c.bca_high),
+                    sig_or_na(c.bca_low, 5),
+                    sig_or_na(c.bca_high, 5),
                 ]
             })
             .collect();
@@ -353,18 +296,4 @@ pub fn render(r: &FitResult) -> String {
         s.push_str(&table(&header, &rows));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn significant_digits() {
-        assert_eq!(sig(1.23456789, 5), "1.2346");
-        assert_eq!(sig(-0.000123456, 3), "-0.000123");
-        assert_eq!(sig(1.5e-9, 3), "1.50e-9");
-        assert_eq!(pval(1e-20), "< 2e-16");
-        assert_eq!(stars(0.02), "*");
-    }
 }
