@@ -95,6 +95,11 @@ pub fn stars(p: f64) -> &'static str {
     }
 }
 
+/// A number in whole units (an axis tick label).
+pub fn whole(x: &f64) -> String {
+    format!("{x:.0}")
+}
+
 /// A level as a percentage, e.g. `95 %`.
 pub fn pct(q: f64) -> String {
     let t = format!("{:.3}", q * 100.0);

@@ -9,6 +9,7 @@ use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::report::format::whole;
 use crate::results::{
     CoefficientPlot, CoefficientRow, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot,
     TimelinePoint,
@@ -97,11 +98,6 @@ impl Scale {
         drop(mesh);
         Ok(chart)
     }
-}
-
-/// A tick label in whole numbers.
-fn whole(x: &f64) -> String {
-    format!("{x:.0}")
 }
 
 /// Draws one element on a chart.
@@ -364,8 +360,8 @@ pub fn participation_rates<DB: DrawingBackend>(
         .iter()
         .map(|r| r.group.split(" (").next().unwrap_or(&r.group).to_string())
         .collect();
-    let x_desc = ("Share of instruments China joined", false);
-    let mut chart = st.category_chart(root, 92.0, 0.0f64..1.0f64, &names, x_desc)?;
+    let x_axis = ("Share of instruments China joined", false);
+    let mut chart = st.category_chart(root, 92.0, 0.0f64..1.0f64, &names, x_axis)?;
     let colours = [GREEN, BLUE, SKY, VERMILLION];
     for (k, r) in rows.iter().enumerate() {
         let y = (n - 1 - k) as f64;
