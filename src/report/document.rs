@@ -3,7 +3,11 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-use crate::report::summary::{pval, sig};
+// `num` is re-exported for `app` (which may import it from `report::format`
+// directly).
+pub use crate::report::format::num;
+
+use crate::report::format::{interval, pval, sig, whole_percent};
 use crate::results::RunResults;
 use crate::results::{AnalysisResult, TableOut};
 
@@ -13,36 +17,6 @@ pub enum Block {
     List(Vec<String>),
     Table(TableOut),
     Figure { name: String, caption: String },
-}
-
-/// A number for prose: integers without decimals, others to 3 significant
-/// decimals.
-pub fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NA".into()
-        } else if x > 0.0 {
-            "∞".into()
-        } else {
-            "-∞".into()
-        };
-    }
-    if x == x.round() && x.abs() < 1e9 {
-        format!("{x:.0}")
-    } else if x.abs() >= 100.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.3}")
-    }
-}
-
-fn interval(low: Option<f64>, high: Option<f64>) -> String {
-    match (low, high) {
-        (Some(l), Some(h)) => format!(" [{}, {}]", num(l), num(h)),
-        (None, Some(h)) => format!(" [-∞, {}]", num(h)),
-        (Some(l), None) => format!(" [{}, ∞]", num(l)),
-        _ => String::new(),
-    }
 }
 
 /// Side-by-side regression table (as modelsummary): estimates with standard
@@ -99,7 +73,7 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
             a.title,
             a.checks
                 .first()
-                .map(|c| ((1.0 - c.alpha) * 100.0).round())
+                .map(|c| whole_percent(1.0 - c.alpha))
                 .unwrap_or(95.0)
         ),
         header,
@@ -110,6 +84,18 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
 /// The document.
 pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
     let mut doc = Vec::new();
+    preamble(&mut doc, r);
+    verdicts(&mut doc, r);
+    data_quality(&mut doc, &r.data_quality);
+    methods(&mut doc, r);
+    for a in &r.analyses {
+        analysis(&mut doc, a, &r.analyses, figure_names);
+    }
+    doc
+}
+
+/// The title, the provenance of the run and the question.
+fn preamble(doc: &mut Vec<Block>, r: &RunResults) {
     doc.push(Block::Heading(
         1,
         "Is China only weakly socialized into the international human-rights regime?".into(),
@@ -126,46 +112,51 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
     doc.push(Block::Para(
         "The question, after Jing Tao (2014): does China join international instruments when their sovereignty costs are low (soft law) and reject or opt out of them when costs are high (hard law, such as the Rome Statute of the International Criminal Court), and do studies that look only at soft law overstate China's socialization? Each verdict below is computed by a test on the data; the same code returns \"not supported\" on data that do not support the claim.".into(),
     ));
+}
+
+/// The verdicts table: each analysis's verdict and its key number.
+fn verdicts(doc: &mut Vec<Block>, r: &RunResults) {
     doc.push(Block::Heading(2, "Verdicts".into()));
-    let rows: Vec<Vec<String>> = r
-        .analyses
-        .iter()
-        .map(|a| {
-            // The test behind the verdict, except for models, whose first
-            // number (the odds ratio per SD, a rate) reads more easily.
-            let check = a.checks.first().map(|c| {
-                let p = if c.p_value.is_nan() {
-                    String::new()
-                } else {
-                    format!(" (p = {})", pval(c.p_value))
-                };
-                format!(
-                    "{} = {}{}{p}",
-                    c.term,
-                    num(c.estimate),
-                    interval(c.conf_low, c.conf_high)
-                )
-            });
-            let first = a
-                .numbers
-                .first()
-                .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)));
-            let key = if matches!(a.kind.as_str(), "logit" | "opt_out" | "robustness") {
-                first.or(check)
-            } else {
-                check.or(first)
-            }
-            .unwrap_or_default();
-            vec![a.title.clone(), a.verdict.to_string(), key]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = r.analyses.iter().map(verdict_row).collect();
     doc.push(Block::Table(TableOut {
         name: "verdicts".into(),
         caption: "Verdicts and the numbers behind them".into(),
         header: vec!["Hypothesis".into(), "Verdict".into(), "Key number".into()],
         rows,
     }));
-    data_quality(&mut doc, &r.data_quality);
+}
+
+/// An analysis's title, verdict and key number.
+fn verdict_row(a: &AnalysisResult) -> Vec<String> {
+    // The test behind the verdict, except for models, whose first
+    // number (the odds ratio per SD, a rate) reads more easily.
+    let check = a.checks.first().map(|c| {
+        let p = if c.p_value.is_nan() {
+            String::new()
+        } else {
+            format!(" (p = {})", pval(c.p_value))
+        };
+        format!(
+            "{} = {}{}{p}",
+            c.term,
+            num(c.estimate),
+            interval(c.conf_low, c.conf_high)
+        )
+    });
+    let first = a
+        .numbers
+        .first()
+        .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)));
+    let key = if matches!(a.kind.as_str(), "logit" | "opt_out" | "robustness") {
+        first.or(check)
+    } else {
+        check.or(first)
+    }
+    .unwrap_or_default();
+    vec![a.title.clone(), a.verdict.to_string(), key]
+}
+
+fn methods(doc: &mut Vec<Block>, r: &RunResults) {
     doc.push(Block::Heading(2, "Methods".into()));
     doc.push(Block::List(vec![
         format!("Data: {} instruments open to China (treaties, protocols and soft-law declarations across issue areas) and {} recorded actions, every fact with a cited source and excerpt (datasets/, datasets/CODEBOOK.md). Outcomes use verified facts unless an analysis says otherwise; the cutoff is given per analysis.", r.instruments, r.actions),
@@ -174,68 +165,86 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
         "Models: logistic regression by maximum likelihood, or Firth's penalized likelihood when the data are separated or have fewer than 10 events per parameter (method auto), with profile penalized-likelihood intervals and penalized likelihood-ratio tests; exact (Clopper-Pearson, Fisher) intervals for proportions and tables; Newcombe's interval for differences of proportions.".into(),
         "Verdicts: supported when the estimate has the expected sign and its test rejects at the stated level; not supported when the estimate has the opposite sign (or, for a 'not positive' hypothesis, is significantly positive); inconclusive otherwise.".into(),
     ]));
-    for a in &r.analyses {
-        doc.push(Block::Heading(2, a.title.clone()));
-        doc.push(Block::Para(format!(
-            "{} ({}; frame: {}, N = {}, cutoff {}{})",
-            a.question,
-            a.file,
-            a.frame,
-            a.n,
-            a.cutoff,
-            if a.include_unverified {
-                ", unverified facts included"
-            } else {
-                ""
-            }
-        )));
-        doc.push(Block::Para(format!(
-            "Verdict: {}. {}",
-            a.verdict.as_str().to_uppercase(),
-            a.verdict_reason
-        )));
-        if !a.numbers.is_empty() {
-            doc.push(Block::List(
-                a.numbers
-                    .iter()
-                    .map(|n| {
-                        let note = if n.note.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", n.note)
-                        };
-                        format!(
-                            "{}: {}{}{}",
-                            n.label,
-                            num(n.value),
-                            interval(n.low, n.high),
-                            note
-                        )
-                    })
-                    .collect(),
-            ));
+}
+
+/// One analysis's section: question, verdict, numbers, notes, tables and
+/// the figures it owns.
+fn analysis(
+    doc: &mut Vec<Block>,
+    a: &AnalysisResult,
+    analyses: &[AnalysisResult],
+    figure_names: &[(String, String)],
+) {
+    doc.push(Block::Heading(2, a.title.clone()));
+    doc.push(Block::Para(format!(
+        "{} ({}; frame: {}, N = {}, cutoff {}{})",
+        a.question,
+        a.file,
+        a.frame,
+        a.n,
+        a.cutoff,
+        if a.include_unverified {
+            ", unverified facts included"
+        } else {
+            ""
         }
-        if !a.notes.is_empty() {
-            doc.push(Block::List(a.notes.clone()));
-        }
-        if let Some(t) = regression_table(a) {
-            doc.push(Block::Table(t));
-        }
-        for t in &a.tables {
-            let mut t = t.clone();
-            t.name = format!("{}_{}", a.name, t.name);
-            doc.push(Block::Table(t));
-        }
-        for (fig, caption) in figure_names {
-            if a.figures.contains(fig) || (fig == "coefficients" && a.name == "h1_cost_gradient") {
-                doc.push(Block::Figure {
-                    name: fig.clone(),
-                    caption: caption.clone(),
-                });
-            }
+    )));
+    doc.push(Block::Para(format!(
+        "Verdict: {}. {}",
+        a.verdict.as_str().to_uppercase(),
+        a.verdict_reason
+    )));
+    if !a.numbers.is_empty() {
+        doc.push(Block::List(
+            a.numbers
+                .iter()
+                .map(|n| {
+                    let note = if n.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", n.note)
+                    };
+                    format!(
+                        "{}: {}{}{}",
+                        n.label,
+                        num(n.value),
+                        interval(n.low, n.high),
+                        note
+                    )
+                })
+                .collect(),
+        ));
+    }
+    if !a.notes.is_empty() {
+        doc.push(Block::List(a.notes.clone()));
+    }
+    if let Some(t) = regression_table(a) {
+        doc.push(Block::Table(t));
+    }
+    for t in &a.tables {
+        let mut t = t.clone();
+        t.name = format!("{}_{}", a.name, t.name);
+        doc.push(Block::Table(t));
+    }
+    for (fig, caption) in figure_names {
+        if owner_of(fig, analyses).is_some_and(|o| std::ptr::eq(o, a)) {
+            doc.push(Block::Figure {
+                name: fig.clone(),
+                caption: caption.clone(),
+            });
         }
     }
-    doc
+}
+
+/// The analysis whose section shows a figure: the first that lists it, and
+/// the coefficient plot (which no analysis lists) under h1_cost_gradient.
+/// This goes once the analyses carry their figures (`FigureData`) and each
+/// figure knows its analysis.
+fn owner_of<'a>(figure: &str, analyses: &'a [AnalysisResult]) -> Option<&'a AnalysisResult> {
+    analyses.iter().find(|a| {
+        a.figures.iter().any(|f| f == figure)
+            || (figure == "coefficients" && a.name == "h1_cost_gradient")
+    })
 }
 
 pub fn escape_md(s: &str) -> String {
@@ -405,7 +414,7 @@ pub fn latex_table(t: &TableOut) -> String {
 }
 
 /// The data-quality section: how certain the facts behind the results are.
-fn data_quality(doc: &mut Vec<Block>, q: &crate::quality::DataQuality) {
+fn data_quality(doc: &mut Vec<Block>, q: &crate::results::DataQuality) {
     doc.push(Block::Heading(2, "Data quality".into()));
     doc.push(Block::Para(format!(
         "How certain the facts are, at the default cutoff ({}). Every fact cites a source with the excerpt read (datasets/sources.csv); `sovcost validate --unverified` lists each unverified one.",

@@ -9,6 +9,8 @@
 
 pub mod document;
 pub mod figures;
+pub mod format;
+pub mod plots;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -82,7 +84,7 @@ fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
         figs.par_iter()
             .map(|f| {
                 let svg = figures::svg(f)?;
-                let png = figures::png(f, &figure_dir.join(format!(".{}.png", f.name)))?;
+                let png = figures::png(f, &figure_dir.join(format!(".{}.png", f.name())))?;
                 let pdf = figures::pdf(&svg)?;
                 Ok((svg, png, pdf))
             })
@@ -92,11 +94,12 @@ fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
     let mut names = Vec::new();
     for (f, drawn) in figs.iter().zip(rendered) {
         let (svg, png, pdf) = drawn?;
-        put(&format!("figures/{}.svg", f.name), svg.as_bytes())?;
-        put(&format!("figures/{}.png", f.name), &png)?;
-        put(&format!("figures/{}.pdf", f.name), &pdf)?;
-        names.push((f.name.clone(), f.caption.clone()));
-        svgs.push((f.name.clone(), svg));
+        let name = f.name();
+        put(&format!("figures/{name}.svg"), svg.as_bytes())?;
+        put(&format!("figures/{name}.png"), &png)?;
+        put(&format!("figures/{name}.pdf"), &pdf)?;
+        names.push((name.to_string(), f.caption.clone()));
+        svgs.push((name.to_string(), svg));
     }
     let doc = document::build(results, &names);
     put("report.md", document::markdown(&doc).as_bytes())?;

@@ -1,60 +1,11 @@
 //! The text summary of one fit, laid out as R's `summary(glm)`.
 
+// `pct`, `pval` and `sig` are re-exported for `app` (which may import them
+// from `report::format` directly).
+pub use crate::report::format::{pct, pval, sig};
+
+use crate::report::format::{bound, sig_or_na, stars};
 use crate::results::FitResult;
-
-/// Formats a number with `digits` significant digits, switching to
-/// scientific notation for very small or large magnitudes.
-pub fn sig(x: f64, digits: usize) -> String {
-    if x.is_nan() {
-        return "NA".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Inf".into() } else { "-Inf".into() };
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if !(-4..=7).contains(&mag) {
-        return format!("{:.*e}", digits.saturating_sub(1), x);
-    }
-    let decimals = (digits as i32 - 1 - mag).max(0) as usize;
-    format!("{:.*}", decimals, x)
-}
-
-/// A p-value as R's `format.pval`: tiny values as `< 2e-16`.
-pub fn pval(p: f64) -> String {
-    if p.is_nan() {
-        "NA".into()
-    } else if p < 2e-16 {
-        "< 2e-16".into()
-    } else {
-        sig(p, 3)
-    }
-}
-
-pub fn stars(p: f64) -> &'static str {
-    if p.is_nan() {
-        ""
-    } else if p < 0.001 {
-        "***"
-    } else if p < 0.01 {
-        "**"
-    } else if p < 0.05 {
-        "*"
-    } else if p < 0.1 {
-        "."
-    } else {
-        ""
-    }
-}
-
-fn bound(b: Option<f64>, low: bool) -> String {
-    match b {
-        Some(v) => sig(v, 5),
-        None => if low { "-Inf" } else { "Inf" }.into(),
-    }
-}
 
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
     let ncol = header.len();
@@ -91,16 +42,43 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A level as a percentage, e.g. `95 %`.
-pub fn pct(q: f64) -> String {
-    let t = format!("{:.3}", q * 100.0);
-    let t = t.trim_end_matches('0').trim_end_matches('.').to_string();
-    format!("{t} %")
+/// A titled table: the title line, then the table.
+fn titled(s: &mut String, title: &str, header: &[&str], rows: &[Vec<String>]) {
+    s.push_str(title);
+    let header: Vec<String> = header.iter().map(|x| x.to_string()).collect();
+    s.push_str(&table(&header, rows));
+}
+
+/// A titled table of `items`, a row each, unless there are none.
+fn section<T>(
+    s: &mut String,
+    title: &str,
+    header: &[&str],
+    items: &[T],
+    row: impl Fn(&T) -> Vec<String>,
+) {
+    if !items.is_empty() {
+        let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+        titled(s, title, header, &rows);
+    }
 }
 
 /// The R-like text summary.
 pub fn render(r: &FitResult) -> String {
     let mut s = String::new();
+    model(&mut s, r);
+    coefficients(&mut s, r);
+    fit_statistics(&mut s, r);
+    lr_tests(&mut s, r);
+    predictions(&mut s, r);
+    bootstrap(&mut s, r);
+    permutation(&mut s, r);
+    marginal_effects(&mut s, r);
+    s
+}
+
+/// The model: estimator, formula, data and warnings.
+fn model(s: &mut String, r: &FitResult) {
     let method = match r.method.as_str() {
         "ml" => "maximum likelihood",
         "firth" => "Firth's penalized likelihood",
@@ -116,6 +94,11 @@ pub fn render(r: &FitResult) -> String {
         s.push_str(&format!("WARNING: {w}\n"));
     }
     s.push('\n');
+}
+
+/// The coefficient table with tests and intervals, the significance codes,
+/// the FLIC intercept and any separation.
+fn coefficients(s: &mut String, r: &FitResult) {
     let lo = (1.0 - r.ci_level) / 2.0;
     let penalized = r.p_value_method == "penalized_lrt";
     let header = vec![
@@ -174,6 +157,10 @@ pub fn render(r: &FitResult) -> String {
         ));
     }
     s.push('\n');
+}
+
+/// Deviances, likelihood, information criteria, R2 and convergence.
+fn fit_statistics(s: &mut String, r: &FitResult) {
     s.push_str(&format!(
         "    Null deviance: {}  on {} degrees of freedom\n",
         sig(r.null_deviance, 5),
@@ -211,160 +198,135 @@ pub fn render(r: &FitResult) -> String {
         if r.converged { "yes" } else { "NO" },
         r.iterations
     ));
-    if !r.lr_tests.is_empty() {
-        s.push_str("\nLikelihood-ratio tests (each term dropped in turn):\n");
-        let header: Vec<String> = ["Term", "Df", "Deviance", "LR stat", "Pr(>Chi)"]
-            .iter()
-            .map(|x| x.to_string())
-            .collect();
-        let rows: Vec<Vec<String>> = r
-            .lr_tests
-            .iter()
-            .map(|t| {
-                vec![
-                    t.term.clone(),
-                    t.df.to_string(),
-                    sig(t.deviance_restricted, 5),
-                    sig(t.statistic, 5),
-                    pval(t.p_value),
-                ]
-            })
-            .collect();
-        s.push_str(&table(&header, &rows));
-    }
-    if !r.predictions.is_empty() {
-        s.push_str("\nPredicted probabilities (delta-method interval on the logit scale):\n");
-        let header: Vec<String> = ["At", "Probability", "Std. Error", "Lower", "Upper"]
-            .iter()
-            .map(|x| x.to_string())
-            .collect();
-        let rows: Vec<Vec<String>> = r
-            .predictions
-            .iter()
-            .map(|p| {
-                vec![
-                    if p.at.is_empty() {
-                        "(means)".into()
-                    } else {
-                        p.at.clone()
-                    },
-                    sig(p.probability, 5),
-                    sig(p.std_error, 5),
-                    sig(p.conf_low, 5),
-                    sig(p.conf_high, 5),
-                ]
-            })
-            .collect();
-        s.push_str(&table(&header, &rows));
-    }
-    if let Some(b) = &r.bootstrap {
-        s.push_str(&format!(
-            "\nBootstrap ({}, {} replicates, {} failed, seed {}; {} intervals):\n",
-            b.kind,
-            b.replicates,
-            b.failed,
-            b.seed,
-            pct(b.level)
-        ));
-        let header: Vec<String> = [
-            "",
-            "Estimate",
-            "Boot SE",
-            "Bias",
-            "Perc low",
-            "Perc high",
-            "BCa low",
-            "BCa high",
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        let opt = |v: Option<f64>| v.map(|x| sig(x, 5)).unwrap_or_else(|| "NA".into());
-        let rows: Vec<Vec<String>> = b
-            .coefficients
-            .iter()
-            .map(|c| {
-                vec![
-                    c.term.clone(),
-                    sig(c.estimate, 5),
-                    sig(c.std_error, 5),
-                    sig(c.bias, 4),
-                    sig(c.perc_low, 5),
-                    sig(c.perc_high, 5),
-                    opt(c.bca_low),
-                    opt(c.bca_high),
-                ]
-            })
-            .collect();
-        s.push_str(&table(&header, &rows));
-    }
-    if !r.permutation.is_empty() {
-        s.push_str("\nPermutation tests (the term's column permuted across rows; LR statistic):\n");
-        let header: Vec<String> = ["Term", "Statistic", "Permutations", "p", "MC s.e."]
-            .iter()
-            .map(|x| x.to_string())
-            .collect();
-        let rows: Vec<Vec<String>> = r
-            .permutation
-            .iter()
-            .map(|t| {
-                vec![
-                    t.term.clone(),
-                    sig(t.statistic, 5),
-                    t.replicates.to_string(),
-                    sig(t.p_value, 3),
-                    sig(t.monte_carlo_se, 2),
-                ]
-            })
-            .collect();
-        s.push_str(&table(&header, &rows));
-    }
-    if !r.marginal_effects.is_empty() {
-        s.push_str("\nAverage marginal effects (delta method):\n");
-        let header: Vec<String> = [
-            "Variable",
-            "Contrast",
-            "AME",
-            "Std. Error",
-            "z",
-            "Pr(>|z|)",
-            "Lower",
-            "Upper",
-        ]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-        let rows: Vec<Vec<String>> = r
-            .marginal_effects
-            .iter()
-            .map(|m| {
-                vec![
-                    m.variable.clone(),
-                    m.contrast.clone(),
-                    sig(m.estimate, 5),
-                    sig(m.std_error, 5),
-                    sig(m.statistic, 4),
-                    pval(m.p_value),
-                    sig(m.conf_low, 5),
-                    sig(m.conf_high, 5),
-                ]
-            })
-            .collect();
-        s.push_str(&table(&header, &rows));
-    }
-    s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn lr_tests(s: &mut String, r: &FitResult) {
+    section(
+        s,
+        "\nLikelihood-ratio tests (each term dropped in turn):\n",
+        &["Term", "Df", "Deviance", "LR stat", "Pr(>Chi)"],
+        &r.lr_tests,
+        |t| {
+            vec![
+                t.term.clone(),
+                t.df.to_string(),
+                sig(t.deviance_restricted, 5),
+                sig(t.statistic, 5),
+                pval(t.p_value),
+            ]
+        },
+    );
+}
 
-    #[test]
-    fn significant_digits() {
-        assert_eq!(sig(1.23456789, 5), "1.2346");
-        assert_eq!(sig(-0.000123456, 3), "-0.000123");
-        assert_eq!(sig(1.5e-9, 3), "1.50e-9");
-        assert_eq!(pval(1e-20), "< 2e-16");
-        assert_eq!(stars(0.02), "*");
-    }
+fn predictions(s: &mut String, r: &FitResult) {
+    section(
+        s,
+        "\nPredicted probabilities (delta-method interval on the logit scale):\n",
+        &["At", "Probability", "Std. Error", "Lower", "Upper"],
+        &r.predictions,
+        |p| {
+            vec![
+                if p.at.is_empty() {
+                    "(means)".into()
+                } else {
+                    p.at.clone()
+                },
+                sig(p.probability, 5),
+                sig(p.std_error, 5),
+                sig(p.conf_low, 5),
+                sig(p.conf_high, 5),
+            ]
+        },
+    );
+}
+
+fn bootstrap(s: &mut String, r: &FitResult) {
+    let Some(b) = &r.bootstrap else {
+        return;
+    };
+    let rows: Vec<Vec<String>> = b
+        .coefficients
+        .iter()
+        .map(|c| {
+            vec![
+                c.term.clone(),
+                sig(c.estimate, 5),
+                sig(c.std_error, 5),
+                sig(c.bias, 4),
+                sig(c.perc_low, 5),
+                sig(c.perc_high, 5),
+                sig_or_na(c.bca_low, 5),
+                sig_or_na(c.bca_high, 5),
+            ]
+        })
+        .collect();
+    let title = format!(
+        "\nBootstrap ({}, {} replicates, {} failed, seed {}; {} intervals):\n",
+        b.kind,
+        b.replicates,
+        b.failed,
+        b.seed,
+        pct(b.level)
+    );
+    let header = [
+        "",
+        "Estimate",
+        "Boot SE",
+        "Bias",
+        "Perc low",
+        "Perc high",
+        "BCa low",
+        "BCa high",
+    ];
+    titled(s, &title, &header, &rows);
+}
+
+fn permutation(s: &mut String, r: &FitResult) {
+    section(
+        s,
+        "\nPermutation tests (the term's column permuted across rows; LR statistic):\n",
+        &["Term", "Statistic", "Permutations", "p", "MC s.e."],
+        &r.permutation,
+        |t| {
+            vec![
+                t.term.clone(),
+                sig(t.statistic, 5),
+                t.replicates.to_string(),
+                sig(t.p_value, 3),
+                sig(t.monte_carlo_se, 2),
+            ]
+        },
+    );
+}
+
+const MARGINAL_EFFECTS_HEADER: [&str; 8] = [
+    "Variable",
+    "Contrast",
+    "AME",
+    "Std. Error",
+    "z",
+    "Pr(>|z|)",
+    "Lower",
+    "Upper",
+];
+
+fn marginal_effects(s: &mut String, r: &FitResult) {
+    section(
+        s,
+        "\nAverage marginal effects (delta method):\n",
+        &MARGINAL_EFFECTS_HEADER,
+        &r.marginal_effects,
+        |m| {
+            vec![
+                m.variable.clone(),
+                m.contrast.clone(),
+                sig(m.estimate, 5),
+                sig(m.std_error, 5),
+                sig(m.statistic, 4),
+                pval(m.p_value),
+                sig(m.conf_low, 5),
+                sig(m.conf_high, 5),
+            ]
+        },
+    );
 }
