@@ -207,22 +207,7 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
             Some(s) => s,
             None => modified_score(prob, &beta, &state),
         };
-        let k = free.len();
-        let sub = free_block(&state.info, p, &free);
-        let rhs: Vec<f64> = free.iter().map(|&a| score[a]).collect();
-        // A Newton step where l* is locally concave (minus its Hessian is
-        // positive definite); otherwise, and for many rows, a scoring step.
-        let newton = (prob.n <= NEWTON_MAX_ROWS
-            && (prob.p >= NEWTON_MIN_COLUMNS || iterations > SCORING_PATIENCE))
-            .then(|| {
-                let h = negative_hessian(prob, &beta, &state);
-                linalg::spd_solve(&free_block(&h, p, &free), k, &rhs)
-            })
-            .flatten();
-        let mut step = match newton {
-            Some(s) => s,
-            None => linalg::spd_solve(&sub, k, &rhs)?,
-        };
+        let mut step = ascent_step(prob, &beta, &free, &state, &score, iterations)?;
         let largest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));
         if largest > MAX_STEP {
             step.iter_mut().for_each(|s| *s *= MAX_STEP / largest);
@@ -236,58 +221,114 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
             converged = true;
             break;
         }
-        // Line search. The scoring step uses X'WX, not the Hessian of l*, and
-        // along a flat direction a full step can overshoot to the mirror point
-        // forever (same |U*|, same l* up to rounding).
-        let norm = |u: &[f64]| free.iter().map(|&j| u[j] * u[j]).sum::<f64>().sqrt();
-        let norm_old = norm(&score);
-        let mut factor = 1.0;
-        let mut accepted = None;
-        for attempt in 0..40 {
-            let mut cand = beta.clone();
-            for (t, &j) in free.iter().enumerate() {
-                cand[j] += factor * step[t];
-            }
-            if let Some(s) = evaluate(prob, &cand) {
-                let noise = 1e-12 * (state.penalized.abs() + 1.0);
-                let change = s.penalized - state.penalized;
-                let flat = change.abs() <= noise;
-                // Where l* is flat to rounding, the full step is kept if it
-                // lowers |U*|, and otherwise the half step is taken (a damped
-                // step, which ends the mirror-point oscillation).
-                let mut cand_score = None;
-                let take = change > noise
-                    || (flat && attempt > 0)
-                    || (flat && {
-                        let u = modified_score(prob, &cand, &s);
-                        let lower = norm(&u) < norm_old;
-                        cand_score = Some(u);
-                        lower
-                    });
-                if take {
-                    accepted = Some((cand, s, cand_score));
-                    break;
-                }
-            }
-            factor *= 0.5;
-        }
-        let Some((cand, s, cand_score)) = accepted else {
+        let Some((cand, s, cand_score)) = line_search(prob, &beta, &free, &step, &state, &score)
+        else {
             // Neither l* nor the score can be improved above rounding.
-            converged = norm_old < 1e-8;
+            converged = norm_free(&free, &score) < 1e-8;
             break;
         };
         beta = cand;
         state = s;
         known_score = cand_score;
     }
-    // Fitted values and hat values at the estimate.
+    Some(finish(prob, beta, state, converged, iterations))
+}
+
+/// The step of iteration `iterations` on the free coefficients: a Newton
+/// step where l* is locally concave (minus its Hessian is positive
+/// definite); otherwise, and for many rows, a scoring step. `None` if the
+/// information is singular.
+fn ascent_step(
+    prob: &Problem,
+    beta: &[f64],
+    free: &[usize],
+    state: &State,
+    score: &[f64],
+    iterations: usize,
+) -> Option<Vec<f64>> {
+    let p = prob.p;
+    let k = free.len();
+    let sub = free_block(&state.info, p, free);
+    let rhs: Vec<f64> = free.iter().map(|&a| score[a]).collect();
+    let newton = (prob.n <= NEWTON_MAX_ROWS
+        && (prob.p >= NEWTON_MIN_COLUMNS || iterations > SCORING_PATIENCE))
+        .then(|| {
+            let h = negative_hessian(prob, beta, state);
+            linalg::spd_solve(&free_block(&h, p, free), k, &rhs)
+        })
+        .flatten();
+    match newton {
+        Some(s) => Some(s),
+        None => linalg::spd_solve(&sub, k, &rhs),
+    }
+}
+
+/// The Euclidean norm of the free coefficients' entries of `u`.
+fn norm_free(free: &[usize], u: &[f64]) -> f64 {
+    free.iter().map(|&j| u[j] * u[j]).sum::<f64>().sqrt()
+}
+
+/// Line search along `step`: the accepted point, its state and (when it was
+/// computed) its modified score; `None` if neither l* nor the score can be
+/// improved. The scoring step uses X'WX, not the Hessian of l*, and along a
+/// flat direction a full step can overshoot to the mirror point forever (same
+/// |U*|, same l* up to rounding).
+fn line_search(
+    prob: &Problem,
+    beta: &[f64],
+    free: &[usize],
+    step: &[f64],
+    state: &State,
+    score: &[f64],
+) -> Option<(Vec<f64>, State, Option<Vec<f64>>)> {
+    let norm_old = norm_free(free, score);
+    let mut factor = 1.0;
+    for attempt in 0..40 {
+        let mut cand = beta.to_vec();
+        for (t, &j) in free.iter().enumerate() {
+            cand[j] += factor * step[t];
+        }
+        if let Some(s) = evaluate(prob, &cand) {
+            let noise = 1e-12 * (state.penalized.abs() + 1.0);
+            let change = s.penalized - state.penalized;
+            let flat = change.abs() <= noise;
+            // Where l* is flat to rounding, the full step is kept if it
+            // lowers |U*|, and otherwise the half step is taken (a damped
+            // step, which ends the mirror-point oscillation).
+            let mut cand_score = None;
+            let take = change > noise
+                || (flat && attempt > 0)
+                || (flat && {
+                    let u = modified_score(prob, &cand, &s);
+                    let lower = norm_free(free, &u) < norm_old;
+                    cand_score = Some(u);
+                    lower
+                });
+            if take {
+                return Some((cand, s, cand_score));
+            }
+        }
+        factor *= 0.5;
+    }
+    None
+}
+
+/// The fit at the estimate: fitted values and hat values.
+fn finish(
+    prob: &Problem,
+    beta: Vec<f64>,
+    state: State,
+    converged: bool,
+    iterations: usize,
+) -> FirthFit {
+    let p = prob.p;
     let eta = prob.linear_predictor(&beta);
     let mu = linalg::row_map(prob.n, |i| logit::logistic(eta[i]));
     let mut hat = linalg::quadratic_forms(prob.x, prob.n, p, &state.linv);
     for (i, h) in hat.iter_mut().enumerate() {
         *h *= prob.weight(i) * mu[i] * (1.0 - mu[i]);
     }
-    Some(FirthFit {
+    FirthFit {
         beta,
         converged,
         iterations,
@@ -296,7 +337,7 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
         mu,
         hat,
         information: state.info,
-    })
+    }
 }
 
 /// The highest converged constrained maximum of l* over several starts (the

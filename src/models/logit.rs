@@ -180,9 +180,12 @@ fn small_change(new: &[f64], old: &[f64]) -> bool {
         .all(|(b1, b0)| (b1 - b0).abs() <= 1e-8 * b1.abs().max(1.0))
 }
 
+/// Deviance, information and score at a point (see [`evaluate`]).
+pub type Evaluation = (f64, Vec<f64>, Vec<f64>);
+
 /// Deviance, information `X' W X` and score `X' (w (y - mu))` at `beta`, in
 /// one pass over the rows.
-pub fn evaluate(prob: &Problem, beta: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
+pub fn evaluate(prob: &Problem, beta: &[f64]) -> Evaluation {
     if prob.p == 0 {
         let eta = prob.linear_predictor(beta);
         return (deviance(prob, &eta), vec![], vec![]);
@@ -222,55 +225,22 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
                 break;
             }
         };
-        // On a large design, a full step that is already small (the last
-        // step of a converging fit) is first checked with a cheaper pass:
-        // deviance, linear predictor and fitted values, no `X'WX`. If it
-        // meets the convergence rule the fit ends there, with the information
-        // of the previous iterate (as R's glm, whose covariance comes from the
-        // weights of its last iteration); otherwise the step goes on below.
         if prob.n > linalg::LARGE_ROWS {
-            let cand: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-            if small_change(&cand, &beta) {
-                let (mu, cand_dev) =
-                    linalg::fitted_pass(prob.x, prob.n, p, &cand, prob.offset, |i, e| {
-                        let (_, _, s, mu) = row_terms_mu(prob.y[i], prob.weight(i), e);
-                        (mu, s)
-                    });
-                let acceptable = cand_dev.is_finite() && cand_dev <= dev * (1.0 + 1e-12) + 1e-12;
-                let change = (cand_dev - dev).abs() / (cand_dev.abs() + 0.1);
-                if acceptable && change < control.epsilon {
-                    history.push(Iteration {
-                        iteration: iterations,
-                        deviance: cand_dev,
-                        step_halvings: 0,
-                    });
-                    fitted = Some(mu);
-                    beta = cand;
-                    dev = cand_dev;
-                    converged = true;
-                    break;
-                }
+            if let Some((cand, cand_dev, mu)) = cheap_last_step(prob, &beta, &step, dev, control) {
+                history.push(Iteration {
+                    iteration: iterations,
+                    deviance: cand_dev,
+                    step_halvings: 0,
+                });
+                fitted = Some(mu);
+                beta = cand;
+                dev = cand_dev;
+                converged = true;
+                break;
             }
         }
-        let mut factor = 1.0;
-        let mut halvings = 0;
-        // Each candidate is evaluated in full (deviance, information and
-        // score), so an accepted step needs no further pass over the data.
-        let (new_beta, (new_dev, new_info, new_score)) = loop {
-            let cand: Vec<f64> = beta
-                .iter()
-                .zip(&step)
-                .map(|(b, s)| b + factor * s)
-                .collect();
-            let evaluation = evaluate(prob, &cand);
-            let cand_dev = evaluation.0;
-            let acceptable = cand_dev.is_finite() && cand_dev <= dev * (1.0 + 1e-12) + 1e-12;
-            if acceptable || halvings >= control.max_halvings {
-                break (cand, evaluation);
-            }
-            factor *= 0.5;
-            halvings += 1;
-        };
+        let (new_beta, (new_dev, new_info, new_score), halvings) =
+            halving_step(prob, &beta, &step, dev, control);
         let change = (new_dev - dev).abs() / (new_dev.abs() + 0.1);
         let small_step = small_change(&new_beta, &beta);
         beta = new_beta;
@@ -299,6 +269,61 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
         mu,
         information: info,
         singular,
+    }
+}
+
+/// A step's deviance is acceptable if finite and not above the current one
+/// (up to rounding).
+fn acceptable(cand_dev: f64, dev: f64) -> bool {
+    cand_dev.is_finite() && cand_dev <= dev * (1.0 + 1e-12) + 1e-12
+}
+
+/// On a large design, a full step that is already small (the last step of a
+/// converging fit) is first checked with a cheaper pass: deviance, linear
+/// predictor and fitted values, no `X'WX`. If it meets the convergence rule
+/// the fit ends there (returned: the new estimate, its deviance and fitted
+/// values), with the information of the previous iterate (as R's glm, whose
+/// covariance comes from the weights of its last iteration); otherwise
+/// `None` and the step goes on in full.
+fn cheap_last_step(
+    prob: &Problem,
+    beta: &[f64],
+    step: &[f64],
+    dev: f64,
+    control: &Control,
+) -> Option<(Vec<f64>, f64, Vec<f64>)> {
+    let cand: Vec<f64> = beta.iter().zip(step).map(|(b, s)| b + s).collect();
+    if !small_change(&cand, beta) {
+        return None;
+    }
+    let (mu, cand_dev) = linalg::fitted_pass(prob.x, prob.n, prob.p, &cand, prob.offset, |i, e| {
+        let (_, _, s, mu) = row_terms_mu(prob.y[i], prob.weight(i), e);
+        (mu, s)
+    });
+    let change = (cand_dev - dev).abs() / (cand_dev.abs() + 0.1);
+    (acceptable(cand_dev, dev) && change < control.epsilon).then_some((cand, cand_dev, mu))
+}
+
+/// The step with step-halving: the new estimate, its evaluation (deviance,
+/// information and score) and the number of halvings. Each candidate is
+/// evaluated in full, so an accepted step needs no further pass over the data.
+fn halving_step(
+    prob: &Problem,
+    beta: &[f64],
+    step: &[f64],
+    dev: f64,
+    control: &Control,
+) -> (Vec<f64>, Evaluation, usize) {
+    let mut factor = 1.0;
+    let mut halvings = 0;
+    loop {
+        let cand: Vec<f64> = beta.iter().zip(step).map(|(b, s)| b + factor * s).collect();
+        let evaluation = evaluate(prob, &cand);
+        if acceptable(evaluation.0, dev) || halvings >= control.max_halvings {
+            return (cand, evaluation, halvings);
+        }
+        factor *= 0.5;
+        halvings += 1;
     }
 }
 

@@ -128,6 +128,39 @@ pub fn detect(
         });
     }
     let mut sum_dir = d0.clone();
+    let infinite = infinite_estimates(&lp, names, &mut sum_dir)?;
+    let positive = strictly_predicted(&lp, sum_dir)?;
+    let mut predicted = Vec::new();
+    let mut boundary = Vec::new();
+    for i in 0..n {
+        if positive[i] {
+            predicted.push(rows_used[i]);
+        } else {
+            boundary.push(rows_used[i]);
+        }
+    }
+    let kind = if boundary.is_empty() {
+        "complete"
+    } else {
+        "quasi-complete"
+    };
+    Ok(Separation {
+        separated: true,
+        kind: kind.into(),
+        infinite_estimates: infinite,
+        perfectly_predicted_rows: predicted,
+        boundary_rows: boundary,
+    })
+}
+
+/// The coefficients with an infinite ML estimate and their directions (two
+/// LPs each); adds the directions found to `sum_dir`.
+fn infinite_estimates(
+    lp: &Lp,
+    names: &[String],
+    sum_dir: &mut [f64],
+) -> Result<Vec<InfiniteEstimate>> {
+    let p = lp.p;
     let mut infinite = Vec::new();
     for j in 0..p {
         let mut obj = vec![0.0; p];
@@ -151,10 +184,15 @@ pub fn detect(
             direction,
         });
     }
-    // Rows that some direction of the cone predicts strictly: repeatedly
-    // maximise the total margin of the rows not yet found positive; each
-    // solution adds at least one row, and the sum of all the directions is
-    // strictly positive on every row found.
+    Ok(infinite)
+}
+
+/// Rows that some direction of the cone predicts strictly: repeatedly
+/// maximise the total margin of the rows not yet found positive; each
+/// solution adds at least one row, and the sum of all the directions
+/// (starting from `sum_dir`) is strictly positive on every row found.
+fn strictly_predicted(lp: &Lp, mut sum_dir: Vec<f64>) -> Result<Vec<bool>> {
+    let (n, p) = (lp.n, lp.p);
     let mut positive = vec![false; n];
     let mut margins = lp.margins(&sum_dir);
     loop {
@@ -188,27 +226,7 @@ pub fn detect(
         }
         margins = lp.margins(&sum_dir);
     }
-    let mut predicted = Vec::new();
-    let mut boundary = Vec::new();
-    for i in 0..n {
-        if positive[i] {
-            predicted.push(rows_used[i]);
-        } else {
-            boundary.push(rows_used[i]);
-        }
-    }
-    let kind = if boundary.is_empty() {
-        "complete"
-    } else {
-        "quasi-complete"
-    };
-    Ok(Separation {
-        separated: true,
-        kind: kind.into(),
-        infinite_estimates: infinite,
-        perfectly_predicted_rows: predicted,
-        boundary_rows: boundary,
-    })
+    Ok(positive)
 }
 
 #[cfg(test)]

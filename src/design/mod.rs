@@ -9,6 +9,10 @@ use crate::formula::{Factor, Formula};
 use crate::linalg;
 use crate::panel::Table;
 
+mod numeric;
+
+pub use numeric::read_numeric_design;
+
 /// The value of one variable in one (complete) row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value {
@@ -283,142 +287,21 @@ pub fn needed_columns(formula: &Formula, extra: &Extra) -> (Vec<String>, Vec<Str
     (numeric, text)
 }
 
-/// The common large-data case, a formula of numeric main effects read from a
-/// plain numeric CSV file: the reader parses the file straight into the
-/// row-major design (no intermediate columns). `None` when the formula, the
-/// file or a cell needs the general path ([`build`] on a [`Table`]), which
-/// also reports any problem with its row and column.
-pub fn read_numeric_design(
-    path: &std::path::Path,
-    formula: &Formula,
-    extra: &Extra,
-) -> Result<Option<Design>> {
-    if !extra.labels.is_empty() {
-        return Ok(None);
-    }
-    let mut names: Vec<String> = Vec::new();
-    for t in &formula.terms {
-        match t.factors.as_slice() {
-            [Factor::Numeric(v)] if *v != formula.response && !names.contains(v) => {
-                names.push(v.clone())
-            }
-            _ => return Ok(None),
-        }
-    }
-    let offset = usize::from(formula.intercept);
-    let p = names.len() + offset;
-    if p == 0 {
-        return Ok(None);
-    }
-    let mut wanted = vec![formula.response.clone()];
-    wanted.extend(names.iter().cloned());
-    let mut places = vec![(0, 0)];
-    places.extend((0..names.len()).map(|k| (1, k + offset)));
-    let layout = crate::numeric_csv::Layout {
-        widths: vec![1, p],
-        places,
-        constants: if formula.intercept {
-            vec![(1, 0, 1.0)]
-        } else {
-            vec![]
-        },
-    };
-    let Some(read) = crate::numeric_csv::read_into(path, &wanted, &layout) else {
-        return Ok(None);
-    };
-    let mut buffers = read.buffers;
-    let mut x = buffers.pop().expect("design buffer");
-    let mut y = buffers.pop().expect("outcome buffer");
-    let n_rows = y.len();
-    // A bad outcome is reported by the general path, with its row.
-    if n_rows == 0 || y.iter().any(|&v| v != 0.0 && v != 1.0 && !v.is_nan()) {
-        return Ok(None);
-    }
-    // Listwise deletion, in place.
-    let complete = |i: usize, x: &[f64], y: &[f64]| {
-        !y[i].is_nan() && x[i * p..(i + 1) * p].iter().all(|v| !v.is_nan())
-    };
-    let rows_used: Vec<usize> = if !read.any_missing {
-        Vec::new()
-    } else {
-        let mut kept = Vec::new();
-        for i in 0..n_rows {
-            if complete(i, &x, &y) {
-                let to = kept.len();
-                if to != i {
-                    x.copy_within(i * p..(i + 1) * p, to * p);
-                    y[to] = y[i];
-                }
-                kept.push(i + 1);
-            }
-        }
-        x.truncate(kept.len() * p);
-        y.truncate(kept.len());
-        kept
-    };
-    let n = if read.any_missing {
-        rows_used.len()
-    } else {
-        n_rows
-    };
-    if n == 0 {
-        return Ok(None);
-    }
-    let var_names: Vec<String> = formula.variables()[1..].to_vec();
-    let mut columns = Vec::with_capacity(p);
-    if formula.intercept {
-        columns.push(Column {
-            name: "(Intercept)".into(),
-            parts: vec![],
-            term: None,
-        });
-    }
-    for (t, name) in names.iter().enumerate() {
-        let k = var_names
-            .iter()
-            .position(|v| v == name)
-            .expect("a formula variable");
-        columns.push(Column {
-            name: name.clone(),
-            parts: vec![Part::Number(k)],
-            term: Some(t),
-        });
-    }
-    let data = var_names
-        .iter()
-        .map(|v| {
-            let j = columns
-                .iter()
-                .position(|c| c.name == *v && c.term.is_some())
-                .expect("every variable is a column");
-            VariableData::InColumn(j)
-        })
-        .collect();
-    let design = Design {
-        n,
-        p,
-        x,
-        y,
-        columns,
-        variables: var_names
-            .iter()
-            .map(|v| Variable {
-                name: v.clone(),
-                levels: vec![],
-                reference: 0,
-            })
-            .collect(),
-        data,
-        rows_used,
-        n_dropped: n_rows - n,
-        term_labels: formula.terms.iter().map(|t| t.label()).collect(),
-        term_variables: term_variables(formula),
-        intercept: formula.intercept,
-        at_zero: None,
-    };
-    let mut design = design;
-    design.at_zero = check_design(&design, path, formula)?;
-    Ok(Some(design))
+/// A variable as read from the table. Numbers carry NaN for a missing cell.
+enum Raw<'t> {
+    Numeric(std::borrow::Cow<'t, [f64]>),
+    Text(Vec<Option<String>>),
+}
+
+/// The formula's variables read from the table, each once.
+struct RawData<'t> {
+    /// Per variable: `None` if numeric, else the categorical reference (if given).
+    kinds: BTreeMap<String, Option<Option<String>>>,
+    /// The variables besides the response, in formula order.
+    var_names: Vec<String>,
+    response: std::borrow::Cow<'t, [f64]>,
+    raws: Vec<Raw<'t>>,
+    extras: Vec<Vec<Option<String>>>,
 }
 
 /// Builds the design. Returns it with the extra label columns, restricted to
@@ -436,11 +319,63 @@ pub fn build(
             "the table has a header but no data rows",
         ));
     }
-    // Read each variable once. Numbers carry NaN for a missing cell.
-    enum Raw<'t> {
-        Numeric(std::borrow::Cow<'t, [f64]>),
-        Text(Vec<Option<String>>),
+    let raw = read_raw(table, formula, extra)?;
+    let complete = complete_rows(&raw, n_rows);
+    let n = complete.len();
+    let n_dropped = n_rows - n;
+    if n == 0 {
+        return Err(Error::not_estimable_at(
+            loc(),
+            "no row is complete: every row has a missing value in a variable the model uses",
+        ));
     }
+    let RawData {
+        kinds,
+        var_names,
+        response,
+        raws,
+        extras,
+    } = raw;
+    let y = outcome(&response, &complete, loc, &formula.response)?;
+    drop(response);
+    let variables = read_variables(&var_names, &raws, &kinds, &complete, loc)?;
+    let level_index = level_indices(&raws, &variables, &complete);
+    let columns = design_columns(formula, &var_names, &variables);
+    let p = columns.len();
+    let x = fill_matrix(&columns, &raws, &level_index, &complete, var_names.len());
+    let data = variable_data(&raws, level_index, &columns, &complete);
+    drop(raws);
+    let design = Design {
+        n,
+        p,
+        x,
+        y,
+        columns,
+        variables,
+        data,
+        rows_used: complete.iter().map(|i| i + 1).collect(),
+        n_dropped,
+        term_labels: formula.terms.iter().map(|t| t.label()).collect(),
+        term_variables: term_variables(formula),
+        intercept: formula.intercept,
+        at_zero: None,
+    };
+    let mut design = design;
+    design.at_zero = check_design(&design, table.path(), formula)?;
+    let extra_cols = extras
+        .into_iter()
+        .map(|e| {
+            complete
+                .iter()
+                .map(|&i| e[i].clone().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    Ok((design, extra_cols))
+}
+
+/// Reads each variable of the formula (and the extra label columns) once.
+fn read_raw<'t>(table: &'t Table, formula: &Formula, extra: &Extra) -> Result<RawData<'t>> {
     let mut kinds: BTreeMap<String, Option<Option<String>>> = BTreeMap::new();
     for t in &formula.terms {
         for f in &t.factors {
@@ -468,7 +403,23 @@ pub fn build(
     for name in &extra.labels {
         extras.push(table.text(name)?);
     }
-    // Listwise deletion.
+    Ok(RawData {
+        kinds,
+        var_names,
+        response,
+        raws,
+        extras,
+    })
+}
+
+/// Listwise deletion: the 0-based rows with no missing value.
+fn complete_rows(raw: &RawData, n_rows: usize) -> Vec<usize> {
+    let RawData {
+        response,
+        raws,
+        extras,
+        ..
+    } = raw;
     let is_complete = |i: usize| {
         !response[i].is_nan()
             && raws.iter().all(|r| match r {
@@ -477,29 +428,39 @@ pub fn build(
             })
             && extras.iter().all(|e| e[i].is_some())
     };
-    let complete: Vec<usize> = (0..n_rows).filter(|&i| is_complete(i)).collect();
-    let n = complete.len();
-    let n_dropped = n_rows - n;
-    if n == 0 {
-        return Err(Error::not_estimable_at(
-            loc(),
-            "no row is complete: every row has a missing value in a variable the model uses",
-        ));
-    }
-    // Outcome: 0/1.
-    let mut y = Vec::with_capacity(n);
-    for &i in &complete {
+    (0..n_rows).filter(|&i| is_complete(i)).collect()
+}
+
+/// The outcome on the complete rows: 0/1.
+fn outcome(
+    response: &[f64],
+    complete: &[usize],
+    loc: impl Fn() -> Location,
+    name: &str,
+) -> Result<Vec<f64>> {
+    let mut y = Vec::with_capacity(complete.len());
+    for &i in complete {
         let v = response[i];
         if v != 0.0 && v != 1.0 {
             return Err(Error::input(
-                loc().row(i + 1).column(&formula.response),
+                loc().row(i + 1).column(name),
                 format!("the outcome must be 0 or 1 for a logit, found {v}"),
             ));
         }
         y.push(v);
     }
-    drop(response);
-    // Variables and their levels.
+    Ok(y)
+}
+
+/// Variables and their levels (those of a categorical variable on the
+/// complete rows, sorted as R's `factor()`).
+fn read_variables(
+    var_names: &[String],
+    raws: &[Raw],
+    kinds: &BTreeMap<String, Option<Option<String>>>,
+    complete: &[usize],
+    loc: impl Fn() -> Location,
+) -> Result<Vec<Variable>> {
     let mut variables = Vec::new();
     for (k, name) in var_names.iter().enumerate() {
         match &raws[k] {
@@ -536,9 +497,16 @@ pub fn build(
             }
         }
     }
-    // Level indices of the categorical variables, per used row.
-    let level_index: Vec<Option<Vec<u32>>> = raws
-        .iter()
+    Ok(variables)
+}
+
+/// Level indices of the categorical variables, per used row.
+fn level_indices(
+    raws: &[Raw],
+    variables: &[Variable],
+    complete: &[usize],
+) -> Vec<Option<Vec<u32>>> {
+    raws.iter()
         .enumerate()
         .map(|(k, r)| match r {
             Raw::Numeric(_) => None,
@@ -557,10 +525,13 @@ pub fn build(
                 )
             }
         })
-        .collect();
-    // Columns, with R's rule for coding a categorical variable inside a term:
-    // contrasts (drop the reference) when the term without it is in the
-    // model (the intercept, for a main effect), else one column per level.
+        .collect()
+}
+
+/// Columns, with R's rule for coding a categorical variable inside a term:
+/// contrasts (drop the reference) when the term without it is in the
+/// model (the intercept, for a main effect), else one column per level.
+fn design_columns(formula: &Formula, var_names: &[String], variables: &[Variable]) -> Vec<Column> {
     let mut columns = Vec::new();
     if formula.intercept {
         columns.push(Column {
@@ -576,29 +547,7 @@ pub fn build(
                 .iter()
                 .position(|v| v == f.variable())
                 .expect("variable listed");
-            let var = &variables[k];
-            let options: Vec<(Part, String)> = if var.is_categorical() {
-                let margin: Vec<Factor> = term
-                    .factors
-                    .iter()
-                    .filter(|g| g.variable() != var.name)
-                    .cloned()
-                    .collect();
-                let contrasts = if margin.is_empty() {
-                    formula.intercept
-                } else {
-                    let m = crate::formula::Term { factors: margin };
-                    formula.terms.iter().any(|x| x.same_as(&m))
-                };
-                var.levels
-                    .iter()
-                    .enumerate()
-                    .filter(|(l, _)| !contrasts || *l != var.reference)
-                    .map(|(l, label)| (Part::Indicator(k, l), format!("{}[{}]", var.name, label)))
-                    .collect()
-            } else {
-                vec![(Part::Number(k), var.name.clone())]
-            };
+            let options = factor_options(formula, term, k, &variables[k]);
             let mut next = Vec::new();
             for (parts, names) in &combos {
                 for (part, name) in &options {
@@ -619,7 +568,50 @@ pub fn build(
             });
         }
     }
-    let p = columns.len();
+    columns
+}
+
+/// The parts (and their names) variable `k` contributes to the columns of
+/// `term`: its indicators (contrasts or all levels) or its value.
+fn factor_options(
+    formula: &Formula,
+    term: &crate::formula::Term,
+    k: usize,
+    var: &Variable,
+) -> Vec<(Part, String)> {
+    if var.is_categorical() {
+        let margin: Vec<Factor> = term
+            .factors
+            .iter()
+            .filter(|g| g.variable() != var.name)
+            .cloned()
+            .collect();
+        let contrasts = if margin.is_empty() {
+            formula.intercept
+        } else {
+            let m = crate::formula::Term { factors: margin };
+            formula.terms.iter().any(|x| x.same_as(&m))
+        };
+        var.levels
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| !contrasts || *l != var.reference)
+            .map(|(l, label)| (Part::Indicator(k, l), format!("{}[{}]", var.name, label)))
+            .collect()
+    } else {
+        vec![(Part::Number(k), var.name.clone())]
+    }
+}
+
+/// The row-major design matrix on the complete rows.
+fn fill_matrix(
+    columns: &[Column],
+    raws: &[Raw],
+    level_index: &[Option<Vec<u32>>],
+    complete: &[usize],
+    n_vars: usize,
+) -> Vec<f64> {
+    let (n, p) = (complete.len(), columns.len());
     let mut x = vec![0.0; n * p];
     // Rows are filled in parallel chunks (each row depends only on its own
     // values); a column that is one numeric variable is copied directly.
@@ -632,10 +624,10 @@ pub fn build(
         .collect();
     let simple = direct
         .iter()
-        .zip(&columns)
+        .zip(columns)
         .all(|(d, c)| d.is_some() || c.parts.is_empty());
     let fill = |first: usize, out: &mut [f64]| {
-        let mut row_values = vec![Value::Number(0.0); var_names.len()];
+        let mut row_values = vec![Value::Number(0.0); n_vars];
         for (r, row) in out.chunks_mut(p).enumerate() {
             let u = first + r;
             let i = complete[u];
@@ -659,7 +651,7 @@ pub fn build(
                     }
                 };
             }
-            for (slot, c) in row.iter_mut().zip(&columns) {
+            for (slot, c) in row.iter_mut().zip(columns) {
                 *slot = column_value(&c.parts, &row_values);
             }
         }
@@ -671,8 +663,17 @@ pub fn build(
             .enumerate()
             .for_each(|(c, out)| fill(c * CHUNK_ROWS, out));
     }
-    let data: Vec<VariableData> = raws
-        .iter()
+    x
+}
+
+/// Where each variable's values live (see [`VariableData`]).
+fn variable_data(
+    raws: &[Raw],
+    level_index: Vec<Option<Vec<u32>>>,
+    columns: &[Column],
+    complete: &[usize],
+) -> Vec<VariableData> {
+    raws.iter()
         .zip(level_index)
         .enumerate()
         .map(|(k, (r, levels))| match (r, levels) {
@@ -685,35 +686,7 @@ pub fn build(
             }
             (Raw::Text(_), None) => unreachable!("text variables have levels"),
         })
-        .collect();
-    drop(raws);
-    let design = Design {
-        n,
-        p,
-        x,
-        y,
-        columns,
-        variables,
-        data,
-        rows_used: complete.iter().map(|i| i + 1).collect(),
-        n_dropped,
-        term_labels: formula.terms.iter().map(|t| t.label()).collect(),
-        term_variables: term_variables(formula),
-        intercept: formula.intercept,
-        at_zero: None,
-    };
-    let mut design = design;
-    design.at_zero = check_design(&design, table.path(), formula)?;
-    let extra_cols = extras
-        .into_iter()
-        .map(|e| {
-            complete
-                .iter()
-                .map(|&i| e[i].clone().unwrap_or_default())
-                .collect()
-        })
-        .collect();
-    Ok((design, extra_cols))
+        .collect()
 }
 
 /// Checks the design; returns the logit's evaluation at zero when the alias
