@@ -419,3 +419,45 @@ fn list_refuses_what_a_run_would_refuse_later() {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+#[test]
+fn outputs_lists_what_is_produced_and_nothing_else() {
+    // A figure or table left out of `[outputs]` is not produced; with no
+    // `tables` key every table of the kind is written.
+    let (root, _) = copy_inputs("outputs");
+    let h2 = root.join("analyses/h2_soft_law_benchmark.toml");
+    let text = std::fs::read_to_string(&h2).unwrap();
+    let narrowed = text.replace(
+        "figures = [\"participation_by_cost\", \"timeline\"]",
+        "figures = [\"timeline\"]\ntables = []",
+    );
+    assert_ne!(text, narrowed, "the h2 spec no longer lists its figures");
+    std::fs::write(&h2, narrowed).unwrap();
+    let out = root.join("reports");
+    let (code, _, err) = run_cli(
+        &root,
+        &[
+            "run",
+            "--out",
+            out.to_str().unwrap(),
+            "h2_soft_law_benchmark",
+            "h3_opt_outs",
+        ],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    let written = files(&out);
+    let has = |rel: &str| written.contains_key(Path::new(rel));
+    assert!(has("figures/timeline.svg"));
+    assert!(!has("figures/participation_by_cost.svg"));
+    assert!(!has("figures/participation_by_cost.png"));
+    assert!(!has("tables/h2_soft_law_benchmark_participation.tex"));
+    // h3 has no tables key: all of its tables, and only the figure it lists.
+    assert!(has("tables/h3_opt_outs_models.tex"));
+    assert!(has("tables/h3_opt_outs_opt_outs.tex"));
+    assert!(has("tables/h3_opt_outs_opt_out_detail.tex"));
+    assert!(has("figures/opt_outs.svg"));
+    assert!(!has("figures/coefficients.svg"));
+    let md = std::str::from_utf8(&written[Path::new("report.md")]).unwrap();
+    assert!(!md.contains("participation_by_cost"), "{md}");
+}

@@ -6,26 +6,30 @@ use std::path::Path;
 
 use super::sample;
 use super::spec::{Model, Spec};
-use super::{base_result, check_of, fit_model, verdict, Context};
+use super::{base_result, check_of, fit_model, fit_spec, spec_error, verdict, Context};
+use crate::design::Design;
 use crate::error::{Error, Location, Result};
+use crate::models;
 use crate::models::inference::qnorm;
-use crate::panel::{Table, TreatyRecord};
-use crate::results::{AnalysisResult, FitResult, Frame, NamedFit, Number};
+use crate::panel::TreatyRecord;
+use crate::results::{
+    AnalysisResult, Check, CoefficientPlot, CoefficientRow, CurvePoint, FigureData, FigureName,
+    FitResult, InstrumentPoint, NamedFit, Number, ProbabilityCurve,
+};
+use crate::table::Table;
 
 /// Runs a logit (or the model part of an opt-out) analysis.
 pub fn run(ctx: &Context, file: &Path, spec: &Spec, m: &Model) -> Result<AnalysisResult> {
     let (records, sample_notes) = sample::with_notes(ctx, spec);
     let (table, n) = sample::frame_table(ctx, spec, &records)?;
     let level = spec.level();
-    let main = fit_model(
-        &table,
-        file,
-        "model.formula",
-        &m.fit,
-        level,
-        &m.predict,
-        ctx.seed,
-    )?;
+    // The main fit's design is built once and used again for the cost numbers.
+    let fs = fit_spec(&m.fit, level, &m.predict, ctx.seed);
+    let main_error = |e| spec_error(file, "model.formula", e);
+    let prepared = models::prepare(&table, &fs).map_err(main_error)?;
+    let data_label = table.path().display().to_string();
+    let main = models::fit_design_with(&prepared.design, &prepared.extras, &fs, &data_label)
+        .map_err(main_error)?;
     let mut result = base_result(file, spec, n);
     result.notes.extend(sample_notes);
     let mut fits = vec![NamedFit {
@@ -52,12 +56,32 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, m: &Model) -> Result<Analysi
         })?;
         checks.push(check_of(&label, &nf.fit, h, file)?);
     }
-    if let Some(var) = &m.cost_variable {
-        cost_numbers(&mut result, &table, &main, var, level, file)?;
-    }
+    let curve = match &m.cost_variable {
+        Some(var) => cost_numbers(&mut result, &prepared.design, &main, var, level, file)?,
+        None => Vec::new(),
+    };
     prediction_numbers(&mut result, &main);
-    if spec.sample.frame == Frame::Treaty {
-        instrument_points(&mut result, &table, m);
+    if spec.outputs.figure(FigureName::ProbabilityCurve) {
+        if curve.is_empty() {
+            result.notes.push(
+                "The probability curve is not drawn: the fit has no finite estimates.".into(),
+            );
+        } else {
+            result
+                .figures
+                .push(FigureData::ProbabilityCurve(ProbabilityCurve {
+                    x_label: "Sovereignty cost index".into(),
+                    method: main.method.clone(),
+                    level,
+                    curve,
+                    instruments: instrument_points(&table, m),
+                }));
+        }
+    }
+    if spec.outputs.figure(FigureName::Coefficients) {
+        if let Some(plot) = coefficient_plot(&fits, &checks) {
+            result.figures.push(FigureData::Coefficients(plot));
+        }
     }
     verdict::conclude(&mut result, checks);
     result.fits = fits;
@@ -140,26 +164,46 @@ fn prediction_numbers(result: &mut AnalysisResult, main: &FitResult) {
 }
 
 /// Points for the probability figure: each instrument's cost and outcome.
-fn instrument_points(result: &mut AnalysisResult, table: &Table, m: &Model) {
+fn instrument_points(table: &Table, m: &Model) -> Vec<InstrumentPoint> {
     let var = m
         .cost_variable
         .clone()
         .unwrap_or_else(|| "sovereignty_cost".into());
-    let xs = table.numeric(&var).ok();
-    let ys = table.numeric(&m.fit.formula.response).ok();
-    if let (Some(xs), Some(ys)) = (xs, ys) {
-        let names = table.text("short_name").unwrap_or_default();
-        let mut pts = Vec::new();
-        let mut labels = Vec::new();
-        for i in 0..xs.len() {
-            if let (Some(x), Some(y)) = (xs[i], ys[i]) {
-                pts.push(vec![x, y]);
-                labels.push(names.get(i).cloned().flatten().unwrap_or_default());
-            }
-        }
-        result.series.insert("instruments".into(), pts);
-        result.labels.insert("instruments".into(), labels);
-    }
+    let (Ok(xs), Ok(ys)) = (table.numeric(&var), table.numeric(&m.fit.formula.response)) else {
+        return Vec::new();
+    };
+    let names = table.text("short_name").unwrap_or_default();
+    (0..xs.len())
+        .filter_map(|i| {
+            Some(InstrumentPoint {
+                instrument: names.get(i).cloned().flatten().unwrap_or_default(),
+                x: xs[i]?,
+                outcome: ys[i]?,
+            })
+        })
+        .collect()
+}
+
+/// The first hypothesis's term across the models that have it.
+fn coefficient_plot(fits: &[NamedFit], checks: &[Check]) -> Option<CoefficientPlot> {
+    let first = checks.first()?;
+    let rows: Vec<CoefficientRow> = fits
+        .iter()
+        .filter_map(|f| {
+            let c = f.fit.coefficients.iter().find(|c| c.term == first.term)?;
+            Some(CoefficientRow {
+                model: format!("{} ({})", f.label, f.fit.method),
+                estimate: c.estimate,
+                low: c.conf_low,
+                high: c.conf_high,
+            })
+        })
+        .collect();
+    (!rows.is_empty()).then(|| CoefficientPlot {
+        term: first.term.clone(),
+        level: 1.0 - first.alpha,
+        rows,
+    })
 }
 
 /// Odds ratio per SD of the cost variable, the cost at which P = 0.5 (other
@@ -167,12 +211,12 @@ fn instrument_points(result: &mut AnalysisResult, table: &Table, m: &Model) {
 /// and the predicted-probability curve over the observed range.
 fn cost_numbers(
     result: &mut AnalysisResult,
-    table: &Table,
+    design: &Design,
     fit: &FitResult,
     var: &str,
     level: f64,
     file: &Path,
-) -> Result<()> {
+) -> Result<Vec<CurvePoint>> {
     let j = fit
         .coefficients
         .iter()
@@ -183,8 +227,6 @@ fn cost_numbers(
                 format!("'{var}' is not a coefficient of the model"),
             )
         })?;
-    let formula = crate::formula::parse(&fit.formula)?;
-    let (design, _) = crate::design::build(table, &formula, &crate::design::Extra::default())?;
     let xs = design.column(j);
     let n = xs.len() as f64;
     let mean = xs.iter().sum::<f64>() / n;
@@ -200,7 +242,7 @@ fn cost_numbers(
         note: format!("interval: {} at {:.0} %", fit.ci_method, level * 100.0),
     });
     // Linear predictor without the cost term, at the means of the others.
-    let base_values = crate::models::effects::profile_values(&design, "")?;
+    let base_values = crate::models::effects::profile_values(design, "")?;
     let row = design.build_row(&base_values);
     let p = design.p;
     let beta: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
@@ -244,7 +286,12 @@ fn cost_numbers(
             let mut r = row.clone();
             r[j] = x;
             let pr = crate::models::effects::predict_row(&r, &beta_pred, &vcov, level, "");
-            curve.push(vec![x, pr.probability, pr.conf_low, pr.conf_high]);
+            curve.push(CurvePoint {
+                x,
+                probability: pr.probability,
+                low: pr.conf_low,
+                high: pr.conf_high,
+            });
         }
         for (name, at) in [("p_soft_end", lo), ("p_hard_end", hi)] {
             let mut r = row.clone();
@@ -260,6 +307,5 @@ fn cost_numbers(
             });
         }
     }
-    result.series.insert("curve".into(), curve);
-    Ok(())
+    Ok(curve)
 }

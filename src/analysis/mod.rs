@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::dataset::Dataset;
 use crate::error::{Error, Location, Result};
 use crate::models::{self, CiMethod, FitSpec};
-use crate::panel::Table;
-use crate::results::{AnalysisResult, Check, FitResult, Verdict};
+use crate::results::{AnalysisResult, Check, FitResult, TableOut, Verdict};
+use crate::table::Table;
 pub use spec::{read_spec, read_specs, Body, Hypothesis, ModelFit, Spec};
 
 /// What every analysis of a run shares.
@@ -66,16 +66,17 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         checks: vec![],
         numbers: vec![],
         fits: vec![],
+        models_table: spec.model().is_some() && spec.outputs.table("models"),
         tables: vec![],
-        figures: spec
-            .outputs
-            .figures
-            .iter()
-            .map(|f| f.as_str().to_string())
-            .collect(),
+        figures: vec![],
         notes: vec![],
-        series: Default::default(),
-        labels: Default::default(),
+    }
+}
+
+/// Adds a table to a result if the spec's `[outputs]` asks for it.
+fn push_table(result: &mut AnalysisResult, spec: &Spec, table: TableOut) {
+    if spec.outputs.table(&table.name) {
+        result.tables.push(table);
     }
 }
 
@@ -101,6 +102,18 @@ fn spec_error(file: &Path, key: &str, e: Error) -> Error {
     }
 }
 
+/// The fit options of a spec's model.
+fn fit_spec(model: &ModelFit, level: f64, predict: &[String], seed: u64) -> FitSpec {
+    let mut fs = FitSpec::new(&model.formula_text());
+    fs.method = model.method;
+    fs.vcov = model.vcov.clone();
+    fs.level = level;
+    fs.ci = CiMethod::Default;
+    fs.predict = predict.to_vec();
+    fs.seed = seed;
+    fs
+}
+
 /// Fits a model of a spec on a table; errors name the file and key.
 fn fit_model(
     table: &Table,
@@ -111,13 +124,7 @@ fn fit_model(
     predict: &[String],
     seed: u64,
 ) -> Result<FitResult> {
-    let mut fs = FitSpec::new(&model.formula_text());
-    fs.method = model.method;
-    fs.vcov = model.vcov.clone();
-    fs.level = level;
-    fs.ci = CiMethod::Default;
-    fs.predict = predict.to_vec();
-    fs.seed = seed;
+    let fs = fit_spec(model, level, predict, seed);
     models::fit_table(table, &fs).map_err(|e| spec_error(file, key, e))
 }
 

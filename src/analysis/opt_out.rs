@@ -7,8 +7,8 @@ use super::spec::Spec;
 use super::Context;
 use crate::error::Result;
 use crate::models::exact;
-use crate::panel;
-use crate::results::{AnalysisResult, Number, TableOut};
+use crate::panel::{self, ProvisionRecord};
+use crate::results::{AnalysisResult, FigureData, FigureName, Number, OptOutRow, TableOut};
 
 /// Adds the opt-out numbers, tables and figure data to a fitted result.
 pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()> {
@@ -29,6 +29,7 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
         });
     }
     let mut rows = Vec::new();
+    let mut by_mechanism = Vec::new();
     for mech in crate::dataset::MECHANISMS {
         let sub: Vec<_> = prov.iter().filter(|p| p.mechanism == *mech).collect();
         if sub.is_empty() {
@@ -42,22 +43,30 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
             av.to_string(),
             format!("{:.2}", av as f64 / sub.len() as f64),
         ]);
-        result
-            .series
-            .entry("opt_out_by_mechanism".into())
-            .or_default()
-            .push(vec![
-                crate::dataset::mechanism_level(mech) as f64,
-                sub.len() as f64,
-                av as f64,
-            ]);
-        result
-            .labels
-            .entry("opt_out_by_mechanism".into())
-            .or_default()
-            .push(mechanism_label(mech).to_string());
+        by_mechanism.push(OptOutRow {
+            mechanism: mechanism_label(mech).to_string(),
+            level: crate::dataset::mechanism_level(mech),
+            provisions: sub.len(),
+            avoided: av,
+        });
     }
-    result.tables.push(TableOut {
+    if spec.outputs.figure(FigureName::OptOuts) {
+        result
+            .figures
+            .push(FigureData::OptOuts { rows: by_mechanism });
+    }
+    if spec.outputs.table("opt_outs") {
+        result.tables.push(opt_outs_table(rows));
+    }
+    if spec.outputs.table("opt_out_detail") {
+        result.tables.push(detail_table(&prov));
+    }
+    Ok(())
+}
+
+/// The provisions by mechanism.
+fn opt_outs_table(rows: Vec<Vec<String>>) -> TableOut {
+    TableOut {
         name: "opt_outs".into(),
         caption: "Delegation provisions China could accept or avoid, in instruments it is bound by"
             .into(),
@@ -69,7 +78,11 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
             "Share".into(),
         ],
         rows,
-    });
+    }
+}
+
+/// Each avoidable provision and China's position.
+fn detail_table(prov: &[ProvisionRecord]) -> TableOut {
     let detail: Vec<Vec<String>> = prov
         .iter()
         .map(|p| {
@@ -86,7 +99,7 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
             ]
         })
         .collect();
-    result.tables.push(TableOut {
+    TableOut {
         name: "opt_out_detail".into(),
         caption: "Each avoidable provision and China's position".into(),
         header: vec![
@@ -97,8 +110,7 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
             "China".into(),
         ],
         rows: detail,
-    });
-    Ok(())
+    }
 }
 
 /// A mechanism's name for tables and figures.

@@ -13,7 +13,10 @@ use super::{base_result, verdict, Context};
 use crate::error::Result;
 use crate::models::exact;
 use crate::panel::TreatyRecord;
-use crate::results::{AnalysisResult, Check, Direction, Number, TableOut};
+use crate::results::{
+    AnalysisResult, Check, Direction, FigureData, FigureName, Number, RateRow, TableOut,
+    TimelinePoint,
+};
 
 /// Newcombe's hybrid score interval for a difference of two independent
 /// proportions (method 10 of Newcombe 1998), from Wilson intervals.
@@ -53,83 +56,7 @@ pub fn run(
     };
     let mut result = base_result(file, spec, records.len());
     result.notes.extend(sample_notes);
-    let groups: Vec<(&str, &str, Vec<&TreatyRecord>)> = vec![
-        (
-            "soft_law",
-            "Soft-law benchmark (declarations and resolutions)",
-            records.iter().filter(|r| r.soft_law == 1).collect(),
-        ),
-        ("all", "Full universe", records.iter().collect()),
-        (
-            "treaties",
-            "All treaties",
-            records.iter().filter(|r| r.soft_law == 0).collect(),
-        ),
-        (
-            "hard_end",
-            "Hard-law end (sovereignty cost above the threshold)",
-            records
-                .iter()
-                .filter(|r| r.soft_law == 0 && r.sovereignty_cost > ps.hard_threshold)
-                .collect(),
-        ),
-    ];
-    let mut rows = Vec::new();
-    let mut counts = BTreeMap::new();
-    for (name, label, g) in &groups {
-        let k = g.iter().filter(|r| outcome(r) == 1).count() as u64;
-        let n = g.len() as u64;
-        counts.insert(*name, (k, n));
-        if n == 0 {
-            continue;
-        }
-        let p = exact::proportion(k, n, level)?;
-        rows.push(vec![
-            label.to_string(),
-            n.to_string(),
-            k.to_string(),
-            format!("{:.3}", p.estimate),
-            format!(
-                "[{:.3}, {:.3}]",
-                p.clopper_pearson_low, p.clopper_pearson_high
-            ),
-        ]);
-        result.numbers.push(Number {
-            name: format!("rate_{name}"),
-            label: format!("Participation rate: {label}"),
-            value: p.estimate,
-            low: Some(p.clopper_pearson_low),
-            high: Some(p.clopper_pearson_high),
-            note: format!("{k} of {n}; Clopper-Pearson interval"),
-        });
-        result.series.entry("rates".into()).or_default().push(vec![
-            p.estimate,
-            p.clopper_pearson_low,
-            p.clopper_pearson_high,
-            n as f64,
-        ]);
-        result
-            .labels
-            .entry("rates".into())
-            .or_default()
-            .push(label.to_string());
-    }
-    result.tables.push(TableOut {
-        name: "participation".into(),
-        caption: format!(
-            "China's participation ({}) by part of the universe, {:.0} % exact intervals",
-            ps.outcome.as_str(),
-            level * 100.0
-        ),
-        header: vec![
-            "Instruments".into(),
-            "N".into(),
-            "Joined".into(),
-            "Rate".into(),
-            "Interval".into(),
-        ],
-        rows,
-    });
+    let counts = rates(&mut result, spec, ps, &records, &outcome)?;
     // The soft-law study's estimate minus the hard-law end's.
     let (ks, ns) = counts["soft_law"];
     let (kh, nh) = counts["hard_end"];
@@ -159,9 +86,122 @@ pub fn run(
             outcome,
         });
     }
+    joined_since(&mut result, spec, ps, &records, &outcome);
+    if spec.outputs.figure(FigureName::Timeline) {
+        result.figures.push(FigureData::Timeline {
+            points: timeline(ctx, spec, &records),
+        });
+    }
+    verdict::conclude(&mut result, checks);
+    Ok(result)
+}
+
+/// The participation rate of each part of the universe: numbers, the table
+/// and the figure data; returns (joined, n) by part.
+fn rates(
+    result: &mut AnalysisResult,
+    spec: &Spec,
+    ps: &ParticipationSpec,
+    records: &[TreatyRecord],
+    outcome: &dyn Fn(&TreatyRecord) -> u8,
+) -> Result<BTreeMap<&'static str, (u64, u64)>> {
+    let level = 1.0 - ps.alpha;
+    let groups: Vec<(&str, &str, Vec<&TreatyRecord>)> = vec![
+        (
+            "soft_law",
+            "Soft-law benchmark (declarations and resolutions)",
+            records.iter().filter(|r| r.soft_law == 1).collect(),
+        ),
+        ("all", "Full universe", records.iter().collect()),
+        (
+            "treaties",
+            "All treaties",
+            records.iter().filter(|r| r.soft_law == 0).collect(),
+        ),
+        (
+            "hard_end",
+            "Hard-law end (sovereignty cost above the threshold)",
+            records
+                .iter()
+                .filter(|r| r.soft_law == 0 && r.sovereignty_cost > ps.hard_threshold)
+                .collect(),
+        ),
+    ];
+    let mut rows = Vec::new();
+    let mut figure = Vec::new();
+    let mut counts = BTreeMap::new();
+    for (name, label, g) in &groups {
+        let k = g.iter().filter(|r| outcome(r) == 1).count() as u64;
+        let n = g.len() as u64;
+        counts.insert(*name, (k, n));
+        if n == 0 {
+            continue;
+        }
+        let p = exact::proportion(k, n, level)?;
+        rows.push(vec![
+            label.to_string(),
+            n.to_string(),
+            k.to_string(),
+            format!("{:.3}", p.estimate),
+            format!(
+                "[{:.3}, {:.3}]",
+                p.clopper_pearson_low, p.clopper_pearson_high
+            ),
+        ]);
+        result.numbers.push(Number {
+            name: format!("rate_{name}"),
+            label: format!("Participation rate: {label}"),
+            value: p.estimate,
+            low: Some(p.clopper_pearson_low),
+            high: Some(p.clopper_pearson_high),
+            note: format!("{k} of {n}; Clopper-Pearson interval"),
+        });
+        figure.push(RateRow {
+            group: label.to_string(),
+            rate: p.estimate,
+            low: p.clopper_pearson_low,
+            high: p.clopper_pearson_high,
+            n: n as usize,
+        });
+    }
+    if spec.outputs.figure(FigureName::ParticipationByCost) {
+        result
+            .figures
+            .push(FigureData::ParticipationByCost { rows: figure });
+    }
+    if !spec.outputs.table("participation") {
+        return Ok(counts);
+    }
+    result.tables.push(TableOut {
+        name: "participation".into(),
+        caption: format!(
+            "China's participation ({}) by part of the universe, {:.0} % exact intervals",
+            ps.outcome.as_str(),
+            level * 100.0
+        ),
+        header: vec![
+            "Instruments".into(),
+            "N".into(),
+            "Joined".into(),
+            "Rate".into(),
+            "Interval".into(),
+        ],
+        rows,
+    });
+    Ok(counts)
+}
+
+/// The number of instruments joined from `from_year` to the cutoff
+/// ("pro-social change"), soft-law and at the hard-law end.
+fn joined_since(
+    result: &mut AnalysisResult,
+    spec: &Spec,
+    ps: &ParticipationSpec,
+    records: &[TreatyRecord],
+    outcome: &dyn Fn(&TreatyRecord) -> u8,
+) {
     // Instruments joined per year since from_year ("pro-social change").
     let cutoff_year: i32 = spec.sample.cutoff[..4].parse().unwrap_or(2025);
-    let mut cum = Vec::new();
     let mut total = 0usize;
     let mut soft_total = 0usize;
     let mut hard_total = 0usize;
@@ -178,12 +218,6 @@ pub fn run(
                 hard_total += 1;
             }
         }
-        cum.push(vec![
-            year as f64,
-            total as f64,
-            soft_total as f64,
-            hard_total as f64,
-        ]);
     }
     result.numbers.push(Number {
         name: "joined_since_from_year".into(),
@@ -196,18 +230,13 @@ pub fn run(
         high: None,
         note: format!("{soft_total} soft-law, {hard_total} at the hard-law end"),
     });
-    result.series.insert("cumulative".into(), cum);
-    timeline(ctx, spec, &records, &mut result);
-    verdict::conclude(&mut result, checks);
-    Ok(result)
 }
 
-/// Timeline of China's (PRC) actions on the instruments of the sample:
-/// [year + day fraction, instrument's sovereignty cost, 1 if a reservation or
-/// declaration, else 0].
-fn timeline(ctx: &Context, spec: &Spec, records: &[TreatyRecord], result: &mut AnalysisResult) {
+/// Timeline of China's (PRC) actions on the instruments of the sample: each
+/// dated act (signature, consent, vote, reservation or declaration) at its
+/// time, by the instrument's sovereignty cost.
+fn timeline(ctx: &Context, spec: &Spec, records: &[TreatyRecord]) -> Vec<TimelinePoint> {
     let mut timeline = Vec::new();
-    let mut names = Vec::new();
     let acts = &ctx.data.actions;
     for a in &acts.rows {
         let g = |c: &str| acts.get(a, c);
@@ -238,13 +267,12 @@ fn timeline(ctx: &Context, spec: &Spec, records: &[TreatyRecord], result: &mut A
             continue;
         }
         let (y, m, d) = crate::dataset::parse_partial_date(g("date")).unwrap_or((0, 1, 1));
-        timeline.push(vec![
-            y as f64 + ((m - 1) as f64 * 30.5 + d as f64) / 366.0,
-            r.sovereignty_cost,
-            f64::from(u8::from(reservation)),
-        ]);
-        names.push(r.short_name.clone());
+        timeline.push(TimelinePoint {
+            instrument: r.short_name.clone(),
+            year: y as f64 + ((m - 1) as f64 * 30.5 + d as f64) / 366.0,
+            sovereignty_cost: r.sovereignty_cost,
+            reservation,
+        });
     }
-    result.series.insert("timeline".into(), timeline);
-    result.labels.insert("timeline".into(), names);
+    timeline
 }

@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use super::spec::{Hypothesis, ModelFit, RobustnessSpec, Spec};
-use super::{base_result, fit_model, sample, spec_error, verdict, Context};
+use super::{base_result, fit_model, push_table, sample, spec_error, verdict, Context};
 use crate::error::{Error, Location, Result};
 use crate::models::{self, FitSpec, Method};
-use crate::panel::{self, Table, TreatyRecord};
+use crate::panel::{self, TreatyRecord};
 use crate::results::{AnalysisResult, FitResult, Number, TableOut, Verdict};
+use crate::table::Table;
 
 /// The rows of the robustness table and the outcome of each variant.
 struct Variants<'a> {
@@ -117,25 +118,29 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
         );
     }
     let flips = leave_one_out(&mut v, &mut result, &records, &|t| fit(t, &m.fit))?;
-    result.tables.push(TableOut {
-        name: "robustness".into(),
-        caption: format!(
-            "Robustness of {} ({} of {}, expected {})",
-            rs.analysis,
-            h.term,
-            m.fit.formula_text(),
-            h.direction
-        ),
-        header: vec![
-            "Variant".into(),
-            "Method".into(),
-            "Estimate".into(),
-            "p".into(),
-            "Test".into(),
-            "Outcome".into(),
-        ],
-        rows: v.rows,
-    });
+    push_table(
+        &mut result,
+        spec,
+        TableOut {
+            name: "robustness".into(),
+            caption: format!(
+                "Robustness of {} ({} of {}, expected {})",
+                rs.analysis,
+                h.term,
+                m.fit.formula_text(),
+                h.direction
+            ),
+            header: vec![
+                "Variant".into(),
+                "Method".into(),
+                "Estimate".into(),
+                "p".into(),
+                "Test".into(),
+                "Outcome".into(),
+            ],
+            rows: v.rows,
+        },
+    );
     let main = v.outcomes.first().copied();
     let all_same = v.outcomes.iter().all(|o| Some(*o) == main) && flips.is_empty();
     result.verdict = match main {
@@ -231,7 +236,6 @@ fn leave_one_out(
         String::new(),
         changes,
     ]);
-    result.series.insert("leave_one_out".into(), loo_p);
     result.numbers.push(Number {
         name: "loo_max_p".into(),
         label: "Largest p-value when one instrument is left out".into(),

@@ -5,8 +5,9 @@
 use super::spec::{Filter, FilterColumn, Outcome, Spec};
 use super::Context;
 use crate::error::Result;
-use crate::panel::{self, PanelOptions, Table, TreatyRecord};
+use crate::panel::{self, PanelOptions, TreatyRecord};
 use crate::results::Frame;
+use crate::table::Table;
 
 /// The panel options of a spec's sample.
 pub fn options(spec: &Spec) -> PanelOptions {

@@ -5,10 +5,12 @@
 use std::path::Path;
 
 use super::spec::{SimulationSpec, Spec};
-use super::{base_result, verdict};
+use super::{base_result, push_table, verdict};
 use crate::models::logit::logistic;
 use crate::models::resampling::Rng;
-use crate::results::{AnalysisResult, Check, Direction, Number, TableOut};
+use crate::results::{
+    AnalysisResult, Check, Direction, FigureData, FigureName, Number, SimulationPlot, TableOut,
+};
 
 /// Runs the simulation.
 pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec) -> AnalysisResult {
@@ -98,7 +100,7 @@ pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec) -> AnalysisResult {
             ),
         });
     }
-    result.tables.push(TableOut {
+    push_table(&mut result, spec, TableOut {
         name: "simulation".into(),
         caption: format!(
             "How often each study design calls a state strongly socialized ({} simulated universes; P(join) = logistic((τ - cost)/{}); weak τ = {}, strong τ = {})",
@@ -110,13 +112,13 @@ pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec) -> AnalysisResult {
             vec![format!("Strong (τ = {})", s.tau_strong), format!("{soft_right_strong:.3}"), format!("{full_right_strong:.3}")],
         ],
     });
-    result
-        .series
-        .insert("threshold".into(), vec![vec![s.strong_rate]]);
-    result.series.insert(
-        "soft_rates".into(),
-        draws.iter().map(|d| vec![d[0].2, d[1].2]).collect(),
-    );
+    if spec.outputs.figure(FigureName::Simulation) {
+        result.figures.push(FigureData::Simulation(SimulationPlot {
+            weak: draws.iter().map(|d| d[0].2).collect(),
+            strong: draws.iter().map(|d| d[1].2).collect(),
+            threshold: s.strong_rate,
+        }));
+    }
     let diff = soft_wrong_weak - full_wrong_weak;
     let se = (mc(soft_wrong_weak).powi(2) + mc(full_wrong_weak).powi(2)).sqrt();
     let outcome = verdict::judge_interval(diff, diff - 1.96 * se, 0.0);

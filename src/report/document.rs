@@ -23,7 +23,7 @@ pub enum Block {
 /// errors in parentheses and the interval below, then N, log-likelihood, AIC,
 /// estimator, interval and test methods.
 pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
-    if a.fits.is_empty() {
+    if !a.models_table || a.fits.is_empty() {
         return None;
     }
     let mut terms: Vec<String> = Vec::new();
@@ -236,15 +236,11 @@ fn analysis(
     }
 }
 
-/// The analysis whose section shows a figure: the first that lists it, and
-/// the coefficient plot (which no analysis lists) under h1_cost_gradient.
-/// This goes once the analyses carry their figures (`FigureData`) and each
-/// figure knows its analysis.
+/// The analysis whose section shows a figure: the one that carries it.
 fn owner_of<'a>(figure: &str, analyses: &'a [AnalysisResult]) -> Option<&'a AnalysisResult> {
-    analyses.iter().find(|a| {
-        a.figures.iter().any(|f| f == figure)
-            || (figure == "coefficients" && a.name == "h1_cost_gradient")
-    })
+    analyses
+        .iter()
+        .find(|a| a.figures.iter().any(|f| f.name().as_str() == figure))
 }
 
 pub fn escape_md(s: &str) -> String {

@@ -10,11 +10,7 @@ use plotters::style::FontStyle;
 use crate::error::{Error, Result};
 use crate::report::format::whole_percent;
 use crate::report::plots::{self, map_err, PNG_DPI, SVG_DPI};
-use crate::results::{
-    AnalysisResult, CoefficientPlot, CoefficientRow, CurvePoint, FigureData, FigureName,
-    InstrumentPoint, OptOutRow, ProbabilityCurve, RateRow, RunResults, SimulationPlot,
-    TimelinePoint,
-};
+use crate::results::{AnalysisResult, FigureData, FigureName, RunResults};
 
 pub static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -58,20 +54,24 @@ const ORDER: [FigureName; 6] = [
     FigureName::Simulation,
 ];
 
-/// The figures the results call for.
+/// The figures of a run, in the order of [`ORDER`]: each drawn from the
+/// data of the analysis that carries it.
 pub fn figures(r: &RunResults) -> Vec<Figure> {
-    figure_data_from_series(r)
-        .into_iter()
-        .map(|(data, a)| {
-            let (width_in, aspect) = size(data.name());
-            Figure {
-                caption: caption(&data, a),
-                width_in,
-                aspect,
-                data,
+    let mut out = Vec::new();
+    for name in ORDER {
+        for a in &r.analyses {
+            for data in a.figures.iter().filter(|d| d.name() == name) {
+                let (width_in, aspect) = size(name);
+                out.push(Figure {
+                    caption: caption(data, a),
+                    width_in,
+                    aspect,
+                    data: data.clone(),
+                });
             }
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// A figure's width in inches (single column 3.5, double column 7) and its
@@ -108,179 +108,6 @@ pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
 // Adapter: the typed figure data built from today's positional
 // `AnalysisResult.series`/`labels`. It goes once the analyses put their
 // `FigureData` on `AnalysisResult` themselves.
-
-/// The figures' data, in report order, each with the analysis it comes from.
-fn figure_data_from_series(r: &RunResults) -> Vec<(FigureData, &AnalysisResult)> {
-    ORDER
-        .iter()
-        .filter_map(|&name| {
-            let a = source(r, name)?;
-            Some((data_from_series(name, a)?, a))
-        })
-        .collect()
-}
-
-/// The analysis whose series a figure is drawn from (the one place they are
-/// looked up).
-fn source(r: &RunResults, name: FigureName) -> Option<&AnalysisResult> {
-    let with_series = |kind: &str| {
-        r.analyses
-            .iter()
-            .find(|a| a.kind.as_str() == kind && !a.series.is_empty())
-    };
-    match name {
-        FigureName::ProbabilityCurve => r
-            .analyses
-            .iter()
-            .find(|a| a.series.contains_key("curve") && !a.series["curve"].is_empty()),
-        FigureName::Timeline | FigureName::ParticipationByCost => with_series("participation"),
-        // The first hypothesis term across the models that have it.
-        FigureName::Coefficients => r.analyses.iter().find(|a| {
-            a.kind == crate::results::Kind::Logit && !a.fits.is_empty() && !a.checks.is_empty()
-        }),
-        FigureName::OptOuts => with_series("opt_out"),
-        FigureName::Simulation => with_series("simulation"),
-    }
-}
-
-/// One figure's data from its analysis's series, if they hold it.
-fn data_from_series(name: FigureName, a: &AnalysisResult) -> Option<FigureData> {
-    // A labelled series: each row with its label.
-    let labelled = |key: &str| {
-        let (s, l) = (a.series.get(key)?, a.labels.get(key)?);
-        Some(l.iter().zip(s))
-    };
-    let data = match name {
-        FigureName::ProbabilityCurve => FigureData::ProbabilityCurve(probability_from_series(a)),
-        FigureName::Timeline => FigureData::Timeline {
-            points: timeline_from_series(a)?,
-        },
-        FigureName::ParticipationByCost => FigureData::ParticipationByCost {
-            rows: labelled("rates")?
-                .map(|(n, v)| RateRow {
-                    group: n.clone(),
-                    rate: v[0],
-                    low: v[1],
-                    high: v[2],
-                    n: v.get(3).map_or(0, |n| *n as usize),
-                })
-                .collect(),
-        },
-        FigureName::Coefficients => FigureData::Coefficients(coefficients_from_fits(a)?),
-        FigureName::OptOuts => FigureData::OptOuts {
-            rows: labelled("opt_out_by_mechanism")?
-                .map(|(n, v)| OptOutRow {
-                    mechanism: n.clone(),
-                    level: v[0] as u8,
-                    provisions: v[1] as usize,
-                    avoided: v[2] as usize,
-                })
-                .collect(),
-        },
-        FigureName::Simulation => {
-            let s = a.series.get("soft_rates")?;
-            FigureData::Simulation(SimulationPlot {
-                weak: s.iter().map(|v| v[0]).collect(),
-                strong: s.iter().map(|v| v[1]).collect(),
-                threshold: a
-                    .series
-                    .get("threshold")
-                    .and_then(|t| t.first())
-                    .and_then(|t| t.first())
-                    .copied()
-                    .unwrap_or(0.8),
-            })
-        }
-    };
-    Some(data)
-}
-
-/// The rows of a series (none if it is missing), each with its label, or an
-/// empty one where the labels run out.
-fn rows_with_labels<'a>(
-    a: &'a AnalysisResult,
-    key: &str,
-) -> impl Iterator<Item = (String, &'a Vec<f64>)> {
-    let labels = a.labels.get(key);
-    let rows = a.series.get(key).map(|s| s.as_slice()).unwrap_or_default();
-    rows.iter().enumerate().map(move |(i, v)| {
-        let label = labels.and_then(|l| l.get(i)).cloned().unwrap_or_default();
-        (label, v)
-    })
-}
-
-fn probability_from_series(a: &AnalysisResult) -> ProbabilityCurve {
-    ProbabilityCurve {
-        x_label: "Sovereignty cost index".into(),
-        method: a
-            .fits
-            .first()
-            .map(|f| f.fit.method.clone())
-            .unwrap_or_default(),
-        level: 1.0 - a.checks.first().map(|c| c.alpha).unwrap_or(0.05),
-        curve: a.series["curve"]
-            .iter()
-            .map(|v| CurvePoint {
-                x: v[0],
-                probability: v[1],
-                low: v[2],
-                high: v[3],
-            })
-            .collect(),
-        // An instrument without a label gets an empty one (so no key label).
-        instruments: rows_with_labels(a, "instruments")
-            .map(|(instrument, v)| InstrumentPoint {
-                instrument,
-                x: v[0],
-                outcome: v[1],
-            })
-            .collect(),
-    }
-}
-
-fn timeline_from_series(a: &AnalysisResult) -> Option<Vec<TimelinePoint>> {
-    a.series.get("timeline")?;
-    Some(
-        rows_with_labels(a, "timeline")
-            .map(|(instrument, v)| TimelinePoint {
-                instrument,
-                year: v[0],
-                sovereignty_cost: v[1],
-                reservation: v[2] == 1.0,
-            })
-            .collect(),
-    )
-}
-
-/// The first check's term across the fits that have it; none if no fit has
-/// it.
-fn coefficients_from_fits(a: &AnalysisResult) -> Option<CoefficientPlot> {
-    let term = a.checks[0].term.clone();
-    let rows: Vec<CoefficientRow> = a
-        .fits
-        .iter()
-        .filter_map(|f| {
-            let c = f.fit.coefficients.iter().find(|c| c.term == term)?;
-            Some(CoefficientRow {
-                model: format!("{} ({})", f.label, f.fit.method),
-                estimate: c.estimate,
-                low: c.conf_low,
-                high: c.conf_high,
-            })
-        })
-        .collect();
-    if rows.is_empty() {
-        return None;
-    }
-    Some(CoefficientPlot {
-        term,
-        level: 1.0 - a.checks[0].alpha,
-        rows,
-    })
-}
-
-// ---------------------------------------------------------------------------
-// Output.
 
 /// Draws a figure on any backend; `s` scales sizes (1 for SVG at 96 dpi).
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure, s: f64) -> Result<()>

@@ -1,8 +1,6 @@
 //! What an analysis returns: its verdict and the checks behind it, the
 //! numbers the report quotes, its fits, tables and notes.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::FitResult;
@@ -148,13 +146,13 @@ pub struct AnalysisResult {
     pub checks: Vec<Check>,
     pub numbers: Vec<Number>,
     pub fits: Vec<NamedFit>,
+    /// The fits are shown side by side as the table `<name>_models`.
+    pub models_table: bool,
     pub tables: Vec<TableOut>,
-    pub figures: Vec<String>,
+    /// The figures the analysis draws, with the data drawn in them.
+    pub figures: Vec<FigureData>,
     /// Remarks, e.g. an alternative model that the data cannot identify.
     pub notes: Vec<String>,
-    /// Data behind the figures (points, curves), for the plotting stage.
-    pub series: BTreeMap<String, Vec<Vec<f64>>>,
-    pub labels: BTreeMap<String, Vec<String>>,
 }
 
 // ---------------------------------------------------------------------------
