@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::models::inference::VcovType;
 use crate::models::{self, CiMethod, FitSpec, Method};
 use crate::report::summary;
+use crate::results::RunResults;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -166,7 +167,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// `sovcost exact ...`: returns the text to print.
 pub fn exact(cmd: &ExactCommand) -> Result<String> {
     use crate::models::exact;
-    use crate::report::summary::{pct, pval, sig};
+    use crate::report::format::{pct, pval, sig};
     match cmd {
         ExactCommand::Fisher {
             a,
@@ -309,8 +310,6 @@ pub fn status(data_dir: &std::path::Path, write_codebook: bool) -> Result<String
     crate::io::write_atomic(&path, new.as_bytes())?;
     Ok(format!("wrote the status list into {}\n", path.display()))
 }
-
-pub use crate::results::RunResults;
 
 /// SHA-256 over the files of a directory with the given extension.
 pub fn content_hash(dir: &std::path::Path, ext: &str) -> Result<String> {
@@ -456,8 +455,8 @@ pub fn verdict_summary(r: &RunResults) -> String {
             let ci = match (n.low, n.high) {
                 (Some(l), Some(h)) => format!(
                     " [{}, {}]",
-                    crate::report::document::num(l),
-                    crate::report::document::num(h)
+                    crate::report::format::num(l),
+                    crate::report::format::num(h)
                 ),
                 _ => String::new(),
             };
@@ -465,7 +464,7 @@ pub fn verdict_summary(r: &RunResults) -> String {
                 "{:<15}   {}: {}{ci}\n",
                 "",
                 n.label,
-                crate::report::document::num(n.value)
+                crate::report::format::num(n.value)
             ));
         }
     }

@@ -4,8 +4,7 @@
 use crate::error::Result;
 // Re-exported for the modules that still import them from here (design,
 // models, analysis, the tests); this goes once they import from crate::table.
-use crate::table::Column;
-pub use crate::table::{parse_number, Table};
+use crate::table::{Column, Table};
 
 use crate::dataset::{mechanism_level, Dataset};
 use crate::outcome::{outcome, Act, ActionKind, DateSpan, InstrumentKind, Status};

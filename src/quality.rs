@@ -6,8 +6,7 @@
 use crate::dataset::{source_id_list, Dataset, RawTable, Row};
 use crate::outcome::Role;
 use crate::panel::{treaty_records, PanelOptions, TreatyRecord, CHINA};
-
-pub use crate::results::{DataQuality, Variant, VerifiedCount};
+use crate::results::{DataQuality, VerifiedCount};
 
 fn source_kinds<'a>(data: &'a Dataset, ids: &str) -> Vec<&'a str> {
     source_id_list(ids)

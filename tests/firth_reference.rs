@@ -7,8 +7,8 @@ mod common;
 use common::{assert_close, r_name, repo_path, Reference};
 use sovcost::models::inference::VcovType;
 use sovcost::models::{fit_table, CiMethod, FitSpec, Method};
-use sovcost::panel::Table;
 use sovcost::results::FitResult;
+use sovcost::table::Table;
 
 const REL: f64 = 1e-6;
 
@@ -64,7 +64,7 @@ fn firth_estimates_tests_and_profile_intervals_match_r() {
             );
             assert_eq!(fit.method, "firth");
             assert_eq!(fit.ci_method, "profile");
-            assert_eq!(fit.p_value_method, "penalized_lrt");
+            assert_eq!(fit.p_value_method.as_str(), "penalized_lrt");
             assert!(fit.converged, "{m}");
             assert_close(
                 fit.penalized_log_likelihood.unwrap(),

@@ -6,8 +6,9 @@
 mod common;
 
 use common::temp_dir;
-use sovcost::models::{self, linalg, FitSpec, Method};
-use sovcost::panel::Table;
+use sovcost::linalg;
+use sovcost::models::{self, FitSpec, Method};
+use sovcost::table::Table;
 
 /// A deterministic logit data set written with varied number formats.
 fn write_data(path: &std::path::Path, rows: usize) {
@@ -15,7 +16,7 @@ fn write_data(path: &std::path::Path, rows: usize) {
     let mut text = String::from("y,x1,x2,x3,group\n");
     for i in 0..rows {
         let mut u = || {
-            let v = sovcost::models::resampling::splitmix64(&mut state);
+            let v = sovcost::rng::splitmix64(&mut state);
             (v >> 11) as f64 / (1u64 << 53) as f64
         };
         let x1 = u() * 4.0 - 2.0;

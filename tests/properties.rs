@@ -5,8 +5,8 @@ mod common;
 use common::temp_dir;
 use proptest::prelude::*;
 use sovcost::models::{fit_table, FitSpec};
-use sovcost::panel::Table;
 use sovcost::results::FitResult;
+use sovcost::table::Table;
 
 /// A dataset with overlap (both outcomes at every covariate pattern region),
 /// so that the ML estimate exists.
@@ -117,7 +117,7 @@ fn problem_of(rows: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>) {
 fn usable(x: &[f64], y: &[f64]) -> bool {
     let n = y.len();
     let ones = y.iter().filter(|&&v| v == 1.0).count();
-    ones > 0 && ones < n && sovcost::models::linalg::aliased_columns(x, n, 3).is_empty()
+    ones > 0 && ones < n && sovcost::linalg::aliased_columns(x, n, 3).is_empty()
 }
 
 proptest! {

@@ -7,8 +7,8 @@ mod common;
 use common::{assert_close, r_name, r_term_label, repo_path, Reference};
 use sovcost::models::inference::VcovType;
 use sovcost::models::{fit_table, CiMethod, FitSpec};
-use sovcost::panel::Table;
 use sovcost::results::FitResult;
+use sovcost::table::Table;
 
 const REL: f64 = 1e-6;
 

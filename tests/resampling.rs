@@ -7,7 +7,7 @@ use common::{assert_close, repo_path, sovcost, split_csv_line, temp_dir};
 use sovcost::models::inference::VcovType;
 use sovcost::models::resampling::{bca_interval, percentile_interval};
 use sovcost::models::{fit_table, FitSpec, Method};
-use sovcost::panel::Table;
+use sovcost::table::Table;
 
 fn column(path: &str) -> Vec<f64> {
     std::fs::read_to_string(repo_path(path))

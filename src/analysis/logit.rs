@@ -256,7 +256,7 @@ fn cost_numbers(
         // gradient of -a/b: d/d beta_k = -g_a[k]/b for k != j; d/d b = a/b^2.
         let mut grad: Vec<f64> = g_a.iter().map(|x| -x / b).collect();
         grad[j] = a / (b * b);
-        let var_t = crate::models::linalg::quad_form(&vcov, p, &grad, &grad);
+        let var_t = crate::linalg::quad_form(&vcov, p, &grad, &grad);
         let se_t = var_t.max(0.0).sqrt();
         result.numbers.push(Number {
             name: "threshold_p50".into(),

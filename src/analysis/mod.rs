@@ -157,7 +157,7 @@ fn check_of(label: &str, fit: &FitResult, h: &Hypothesis, file: &Path) -> Result
         conf_low: c.conf_low,
         conf_high: c.conf_high,
         p_value: c.p_value,
-        p_value_method: fit.p_value_method.clone(),
+        p_value_method: fit.p_value_method.as_str().to_string(),
         outcome: verdict::judge(h.direction, c.estimate, c.p_value, h.alpha),
     })
 }
@@ -168,7 +168,7 @@ fn check_of(label: &str, fit: &FitResult, h: &Hypothesis, file: &Path) -> Result
 /// only), and with unverified facts counted. For the data-quality section.
 pub fn main_result_variants(
     ctx: &Context,
-) -> Result<Option<(String, String, Vec<crate::quality::Variant>)>> {
+) -> Result<Option<(String, String, Vec<crate::results::Variant>)>> {
     let target = ctx.specs.iter().find_map(|(_, s)| match &s.body {
         Body::Robustness(r) => Some(r.analysis.clone()),
         _ => None,
@@ -223,7 +223,7 @@ pub fn main_result_variants(
             ),
             None => (f64::NAN, f64::NAN, "not estimable".to_string()),
         };
-        out.push(crate::quality::Variant {
+        out.push(crate::results::Variant {
             label: label.to_string(),
             n: records.len(),
             estimate,

@@ -32,7 +32,7 @@ impl Variants<'_> {
                 fit.method.clone(),
                 format!("{:.3}", c.estimate),
                 format!("{:.4}", c.p_value),
-                fit.p_value_method.replace('_', " "),
+                fit.p_value_method.words(),
                 o.to_string(),
             ]);
             self.outcomes.push(o);

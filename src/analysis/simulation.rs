@@ -7,10 +7,10 @@ use std::path::Path;
 use super::spec::{SimulationSpec, Spec};
 use super::{base_result, push_table, verdict};
 use crate::models::logit::logistic;
-use crate::models::resampling::Rng;
 use crate::results::{
     AnalysisResult, Check, Direction, FigureData, FigureName, Number, SimulationPlot, TableOut,
 };
+use crate::rng::Rng;
 
 /// Runs the simulation.
 pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec) -> AnalysisResult {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Location, Result};
 use crate::formula::{Factor, Formula};
 use crate::linalg;
-use crate::panel::Table;
+use crate::table::Table;
 
 mod numeric;
 

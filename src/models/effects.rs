@@ -3,12 +3,11 @@
 //! average marginal effects with delta-method standard errors.
 
 use super::inference::{qnorm, two_sided_p};
-use super::linalg::quad_form;
 use super::logit::logistic;
 use crate::design::{Design, Value};
 use crate::error::{Error, Result};
-// The serialised results live in `results`; re-exported for callers of the old path.
-pub use crate::results::{MarginalEffect, Prediction};
+use crate::linalg::quad_form;
+use crate::results::{MarginalEffect, Prediction};
 
 /// Values of every variable for a prediction: those named in `spec`
 /// (`"cost=0.5,area=trade"`) as given, other numeric variables at their
@@ -64,7 +63,7 @@ pub fn profile_values(design: &Design, spec: &str) -> Result<Vec<Value>> {
                 ))
             })?)
         } else {
-            Value::Number(crate::panel::parse_number(value).ok_or_else(|| {
+            Value::Number(crate::table::parse_number(value).ok_or_else(|| {
                 Error::usage(format!("--predict: '{value}' for '{name}' is not a number"))
             })?)
         };

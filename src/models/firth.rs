@@ -19,8 +19,8 @@
 //! at most 500 iterations (convergence is linear, typically 20-60).
 
 use super::inference::{chisq_quantile, chisq_sf, profile_bound};
-use super::linalg;
 use super::logit::{self, Control, Problem};
+use crate::linalg;
 
 #[derive(Debug, Clone)]
 pub struct FirthFit {

@@ -5,16 +5,18 @@
 //! statistics.
 
 use super::inference::{self, VcovType};
-use super::separation::{self, Separation};
+use super::separation;
 use super::{
-    choose_method, effects, firth, group_ids, linalg, logit, resampling, stage, CiMethod, FitSpec,
-    Method, SEPARATION_CHECK_MAX_ROWS,
+    choose_method, effects, firth, group_ids, logit, resampling, stage, CiMethod, FitSpec, Method,
+    SEPARATION_CHECK_MAX_ROWS,
 };
 use crate::design::Design;
 use crate::error::{Error, Result};
+use crate::linalg;
+use crate::results::Separation;
 use crate::results::{
-    Bootstrap, Coefficient, FitResult, Iteration, LrTest, MarginalEffect, PermutationTest,
-    Prediction,
+    Bootstrap, Coefficient, FitResult, Iteration, LrTest, MarginalEffect, PValueMethod,
+    PermutationTest, Prediction,
 };
 
 /// What an estimator produced, before the fit statistics.
@@ -31,7 +33,7 @@ struct Estimates {
     flic: Option<f64>,
     history: Vec<Iteration>,
     lr_tests: Vec<LrTest>,
-    p_value_method: &'static str,
+    p_value_method: PValueMethod,
 }
 
 /// What is computed from the estimates.
@@ -135,7 +137,7 @@ pub fn fit_design(
         vcov_type: spec.vcov.label(),
         ci_level: spec.level,
         ci_method: ci.label().to_string(),
-        p_value_method: est.p_value_method.into(),
+        p_value_method: est.p_value_method,
         warnings,
         separation,
         coefficients: est.coefficients,
@@ -250,7 +252,7 @@ fn ml_estimates(
         flic: None,
         history: ml.history,
         lr_tests,
-        p_value_method: "wald",
+        p_value_method: PValueMethod::Wald,
     })
 }
 
@@ -497,9 +499,9 @@ fn firth_estimates(f: &Fitting, warnings: &mut Vec<String>) -> Result<Estimates>
         history: Vec::new(),
         lr_tests,
         p_value_method: if robust || spec.wald_tests {
-            "wald"
+            PValueMethod::Wald
         } else {
-            "penalized_lrt"
+            PValueMethod::PenalizedLrt
         },
     })
 }

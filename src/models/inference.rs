@@ -16,11 +16,10 @@
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use super::linalg;
 use super::logit::{self, Control, Fit, Problem};
 use crate::error::{Error, Result};
-// The serialised results live in `results`; re-exported for callers of the old path.
-pub use crate::results::LrTest;
+use crate::linalg;
+use crate::results::LrTest;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

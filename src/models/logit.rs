@@ -13,11 +13,9 @@
 //! result (`converged = false`, with the deviance at every iteration), never
 //! as a panic.
 
-use super::linalg;
-// The design's alias screen computes it; re-exported for callers of `models::logit::AtZero`.
-pub use crate::design::AtZero;
-// The serialised results live in `results`; re-exported for callers of the old path.
-pub use crate::results::Iteration;
+use crate::design::AtZero;
+use crate::linalg;
+use crate::results::Iteration;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Control {

@@ -10,10 +10,6 @@ pub mod logit;
 pub mod resampling;
 pub mod separation;
 
-// Linear algebra is a leaf module of its own (the design's alias screen uses it
-// too); re-exported for callers of `models::linalg`.
-pub use crate::linalg;
-
 pub use fit::fit_design;
 
 use std::collections::BTreeMap;
@@ -21,10 +17,10 @@ use std::collections::BTreeMap;
 use crate::design::{self, Design, Extra};
 use crate::error::{Error, Result};
 use crate::formula;
-use crate::panel::Table;
 use crate::results::FitResult;
+use crate::results::Separation;
+use crate::table::Table;
 use inference::VcovType;
-use separation::Separation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {

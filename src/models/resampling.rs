@@ -23,11 +23,8 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::inference::qnorm;
 use super::Method;
-// The random streams live below the models (the CSV reader's tests use them
-// too); re-exported for callers of `models::resampling::{splitmix64, Rng}`.
-pub use crate::rng::{splitmix64, Rng};
-// The serialised results live in `results`; re-exported for callers of the old path.
-pub use crate::results::{Bootstrap, BootstrapCoefficient, PermutationTest};
+use crate::results::{Bootstrap, BootstrapCoefficient, PermutationTest};
+use crate::rng::Rng;
 
 /// A progress bar on stderr for long runs, hidden when stderr is not a
 /// terminal (so logs and CI output stay quiet).

@@ -25,8 +25,7 @@
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
 
 use crate::error::{Error, Result};
-// The serialised results live in `results`; re-exported for callers of the old path.
-pub use crate::results::{Divergence, InfiniteEstimate, Separation};
+use crate::results::{Divergence, InfiniteEstimate, Separation};
 
 /// Optimum above this (after scaling) counts as separation.
 const TOLERANCE: f64 = 1e-7;

@@ -3,11 +3,7 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-// `num` is re-exported for `app` (which may import it from `report::format`
-// directly).
-pub use crate::report::format::num;
-
-use crate::report::format::{interval, pval, sig, whole_percent};
+use crate::report::format::{interval, num, pval, sig, whole_percent};
 use crate::results::RunResults;
 use crate::results::{AnalysisResult, TableOut};
 
@@ -63,7 +59,7 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
     rows.push(stat("AIC", &|f| sig(f.aic, 5)));
     rows.push(stat("Estimator", &|f| f.method.clone()));
     rows.push(stat("Interval", &|f| f.ci_method.clone()));
-    rows.push(stat("Test", &|f| f.p_value_method.replace('_', " ")));
+    rows.push(stat("Test", &|f| f.p_value_method.words()));
     let mut header = vec![String::new()];
     header.extend(a.fits.iter().map(|f| f.label.clone()));
     Some(TableOut {

@@ -1,10 +1,6 @@
 //! The text summary of one fit, laid out as R's `summary(glm)`.
 
-// `pct`, `pval` and `sig` are re-exported for `app` (which may import them
-// from `report::format` directly).
-pub use crate::report::format::{pct, pval, sig};
-
-use crate::report::format::{bound, sig_or_na, stars};
+use crate::report::format::{bound, pct, pval, sig, sig_or_na, stars};
 use crate::results::FitResult;
 
 fn table(header: &[String], rows: &[Vec<String>]) -> String {
@@ -100,7 +96,7 @@ fn model(s: &mut String, r: &FitResult) {
 /// the FLIC intercept and any separation.
 fn coefficients(s: &mut String, r: &FitResult) {
     let lo = (1.0 - r.ci_level) / 2.0;
-    let penalized = r.p_value_method == "penalized_lrt";
+    let penalized = r.p_value_method == crate::results::PValueMethod::PenalizedLrt;
     let header = vec![
         String::new(),
         "Estimate".into(),

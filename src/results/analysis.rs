@@ -5,38 +5,6 @@ use serde::Serialize;
 
 use super::FitResult;
 
-/// Declares a closed set of words: an enum serialised as its word, with the
-/// word list for messages.
-macro_rules! words {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $w:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-        pub enum $name {
-            $($(#[$vm])* #[serde(rename = $w)] $v),+
-        }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            /// The word in specs, results and reports.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $w),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|x| x.as_str() == s)
-            }
-            /// The words, for messages ("a, b, c").
-            pub fn choices() -> String {
-                let w: Vec<&str> = Self::ALL.iter().map(|x| x.as_str()).collect();
-                w.join(", ")
-            }
-        }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 words! {
     /// What an analysis does (the `kind` of an analysis file).
     Kind {

@@ -1,6 +1,5 @@
 //! A fitted model: what `sovcost fit --format json` prints. The models
-//! produce these types (and re-export the ones they fill from their own
-//! modules); nothing here imports the models.
+//! produce these types; nothing here imports the models.
 
 use serde::Serialize;
 
@@ -44,7 +43,7 @@ pub struct FitResult {
     pub vcov_type: String,
     pub ci_level: f64,
     pub ci_method: String,
-    pub p_value_method: String,
+    pub p_value_method: PValueMethod,
     pub warnings: Vec<String>,
     /// The LP separation check (absent for very large designs that showed no
     /// sign of separation).
@@ -212,4 +211,21 @@ pub struct Separation {
     pub perfectly_predicted_rows: Vec<usize>,
     /// 1-based data rows on the separating boundary (the overlap).
     pub boundary_rows: Vec<usize>,
+}
+
+words! {
+    /// How the coefficients' p-values are computed.
+    PValueMethod {
+        /// Wald z tests.
+        Wald = "wald",
+        /// Penalized likelihood-ratio tests (Firth, logistf's convention).
+        PenalizedLrt = "penalized_lrt",
+    }
+}
+
+impl PValueMethod {
+    /// In words ("penalized lrt").
+    pub fn words(self) -> String {
+        self.as_str().replace('_', " ")
+    }
 }
