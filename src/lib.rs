@@ -1,7 +1,8 @@
 //! sovcost: sovereignty costs and China's treaty behaviour.
 //!
-//! Data flow one way: datasets (CSV, read by table: polars) -> panel -> analysis specs ->
-//! models -> results (serde structs) -> reports.
+//! Data flow one way: datasets (CSV, read by `table`: polars) -> panel ->
+//! analysis specs and samples (`analysis`) -> models -> results (serde
+//! structs, `results`) -> reports. A module imports only modules before it.
 
 // Numerical code indexes several arrays in step; index loops read more clearly there.
 #![allow(clippy::needless_range_loop)]
