@@ -10,7 +10,6 @@ use super::{base_result, check_of, fit_model, fit_spec, spec_error, verdict, Con
 use crate::design::Design;
 use crate::error::{Error, Location, Result};
 use crate::models;
-use crate::models::inference::qnorm;
 use crate::panel::TreatyRecord;
 use crate::results::{
     AnalysisResult, Check, CoefficientPlot, CoefficientRow, CurvePoint, FigureData, FigureName,
@@ -232,7 +231,6 @@ fn cost_numbers(
     let mean = xs.iter().sum::<f64>() / n;
     let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     let b = fit.coefficients[j].estimate;
-    let q = qnorm(0.5 + level / 2.0);
     result.numbers.push(Number {
         name: "odds_ratio_per_sd".into(),
         label: format!("Odds ratio per standard deviation of {var} (SD = {sd:.3})"),
@@ -244,26 +242,15 @@ fn cost_numbers(
     // Linear predictor without the cost term, at the means of the others.
     let base_values = crate::models::effects::profile_values(design, "")?;
     let row = design.build_row(&base_values);
-    let p = design.p;
     let beta: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
     let vcov: Vec<f64> = fit.vcov.iter().flatten().copied().collect();
-    // a = eta at the means minus the cost contribution.
-    let mut g_a = row.clone();
-    g_a[j] = 0.0;
-    let a: f64 = g_a.iter().zip(&beta).map(|(x, b)| x * b).sum();
-    if beta.iter().all(|v| v.is_finite()) && b != 0.0 {
-        let threshold = -a / b;
-        // gradient of -a/b: d/d beta_k = -g_a[k]/b for k != j; d/d b = a/b^2.
-        let mut grad: Vec<f64> = g_a.iter().map(|x| -x / b).collect();
-        grad[j] = a / (b * b);
-        let var_t = crate::linalg::quad_form(&vcov, p, &grad, &grad);
-        let se_t = var_t.max(0.0).sqrt();
+    if let Some(t) = crate::models::effects::value_at_half(&row, &beta, &vcov, j, level) {
         result.numbers.push(Number {
             name: "threshold_p50".into(),
             label: format!("{var} at which the predicted probability of joining is 0.5"),
-            value: threshold,
-            low: Some(threshold - q * se_t),
-            high: Some(threshold + q * se_t),
+            value: t.value,
+            low: Some(t.low),
+            high: Some(t.high),
             note: "delta-method interval; other variables at their means or reference levels"
                 .into(),
         });

@@ -18,25 +18,6 @@ use crate::results::{
     TimelinePoint,
 };
 
-/// Newcombe's hybrid score interval for a difference of two independent
-/// proportions (method 10 of Newcombe 1998), from Wilson intervals.
-pub fn newcombe_difference(
-    k1: u64,
-    n1: u64,
-    k2: u64,
-    n2: u64,
-    level: f64,
-) -> Result<(f64, f64, f64)> {
-    let a = exact::proportion(k1, n1, level)?;
-    let b = exact::proportion(k2, n2, level)?;
-    let d = a.estimate - b.estimate;
-    let low =
-        d - ((a.estimate - a.wilson_low).powi(2) + (b.wilson_high - b.estimate).powi(2)).sqrt();
-    let high =
-        d + ((a.wilson_high - a.estimate).powi(2) + (b.estimate - b.wilson_low).powi(2)).sqrt();
-    Ok((d, low, high))
-}
-
 /// Runs a participation analysis.
 pub fn run(
     ctx: &Context,
@@ -62,7 +43,7 @@ pub fn run(
     let (kh, nh) = counts["hard_end"];
     let mut checks = Vec::new();
     if ns > 0 && nh > 0 {
-        let (d, lo, hi) = newcombe_difference(ks, ns, kh, nh, level)?;
+        let (d, lo, hi) = exact::newcombe_difference(ks, ns, kh, nh, level)?;
         result.numbers.push(Number {
             name: "overstatement".into(),
             label: "Soft-law participation rate minus hard-law-end rate".into(),

@@ -183,3 +183,46 @@ pub fn average_marginal_effects(
     }
     out
 }
+
+/// The value of one covariate at which the predicted probability is one
+/// half, with its delta-method interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValueAtHalf {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The value of covariate `j` at which the linear predictor of the design
+/// row `row` (the other covariates fixed there) is zero: -a/b, where a is the
+/// linear predictor without covariate `j` and b its coefficient; `None` when
+/// an estimate is not finite or b is zero.
+pub fn value_at_half(
+    row: &[f64],
+    beta: &[f64],
+    vcov: &[f64],
+    j: usize,
+    level: f64,
+) -> Option<ValueAtHalf> {
+    let p = beta.len();
+    let b = beta[j];
+    let q = qnorm(0.5 + level / 2.0);
+    // a = eta at the row minus the covariate's contribution.
+    let mut g_a = row.to_vec();
+    g_a[j] = 0.0;
+    let a: f64 = g_a.iter().zip(beta).map(|(x, b)| x * b).sum();
+    if !(beta.iter().all(|v| v.is_finite()) && b != 0.0) {
+        return None;
+    }
+    let threshold = -a / b;
+    // gradient of -a/b: d/d beta_k = -g_a[k]/b for k != j; d/d b = a/b^2.
+    let mut grad: Vec<f64> = g_a.iter().map(|x| -x / b).collect();
+    grad[j] = a / (b * b);
+    let var_t = quad_form(vcov, p, &grad, &grad);
+    let se_t = var_t.max(0.0).sqrt();
+    Some(ValueAtHalf {
+        value: threshold,
+        low: threshold - q * se_t,
+        high: threshold + q * se_t,
+    })
+}

@@ -247,6 +247,25 @@ pub fn proportion(k: u64, n: u64, conf_level: f64) -> Result<ProportionInterval>
     })
 }
 
+/// Newcombe's hybrid score interval for a difference of two independent
+/// proportions (method 10 of Newcombe 1998), from Wilson intervals.
+pub fn newcombe_difference(
+    k1: u64,
+    n1: u64,
+    k2: u64,
+    n2: u64,
+    level: f64,
+) -> Result<(f64, f64, f64)> {
+    let a = proportion(k1, n1, level)?;
+    let b = proportion(k2, n2, level)?;
+    let d = a.estimate - b.estimate;
+    let low =
+        d - ((a.estimate - a.wilson_low).powi(2) + (b.wilson_high - b.estimate).powi(2)).sqrt();
+    let high =
+        d + ((a.wilson_high - a.estimate).powi(2) + (b.estimate - b.wilson_low).powi(2)).sqrt();
+    Ok((d, low, high))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
