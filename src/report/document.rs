@@ -5,7 +5,7 @@
 
 use crate::report::format::{interval, num, pval, sig, whole_percent};
 use crate::results::RunResults;
-use crate::results::{AnalysisResult, TableOut};
+use crate::results::{AnalysisResult, Kind, TableOut};
 
 pub enum Block {
     Heading(u8, String),
@@ -143,7 +143,7 @@ fn verdict_row(a: &AnalysisResult) -> Vec<String> {
         .numbers
         .first()
         .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)));
-    let key = if matches!(a.kind.as_str(), "logit" | "opt_out" | "robustness") {
+    let key = if matches!(a.kind, Kind::Logit | Kind::OptOut | Kind::Robustness) {
         first.or(check)
     } else {
         check.or(first)
