@@ -118,7 +118,7 @@ fn args(root: &Path, names: &[&str]) -> RunArgs {
         data_dir: root.join("datasets"),
         analyses_dir: root.join("analyses"),
         out: root.join("reports"),
-        seed: 20141010,
+        seed: None,
     }
 }
 
@@ -460,4 +460,55 @@ fn outputs_lists_what_is_produced_and_nothing_else() {
     assert!(!has("figures/coefficients.svg"));
     let md = std::str::from_utf8(&written[Path::new("report.md")]).unwrap();
     assert!(!md.contains("participation_by_cost"), "{md}");
+}
+
+#[test]
+fn a_seed_on_the_command_line_overrides_every_stream_and_is_shown() {
+    // Without --seed each analysis uses its file's seed; with it, every
+    // stream uses the given seed, and the header and each analysis say so.
+    let (root, _) = copy_inputs("seed");
+    let out = |name: &str| root.join(name);
+    let results = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
+    };
+    let run = |dir: &Path, extra: &[&str]| {
+        let mut a = vec![
+            "run",
+            "--out",
+            dir.to_str().unwrap(),
+            "simulation",
+            "robustness",
+        ];
+        a.extend_from_slice(extra);
+        let (code, stdout, err) = run_cli(&root, &a, "2");
+        assert_eq!(code, 0, "{err}");
+        stdout
+    };
+    let by_file = out("by_file");
+    let stdout = run(&by_file, &[]);
+    assert!(stdout.contains("seeds from the analysis files"), "{stdout}");
+    let given = out("given");
+    let stdout = run(&given, &["--seed", "7"]);
+    assert!(stdout.contains("seed 7 for every stream"), "{stdout}");
+    let (a, b) = (results(&by_file), results(&given));
+    assert_eq!(b["seed"], 7);
+    assert_eq!(b["seed_overrides_specs"], true);
+    for k in 0..2 {
+        assert_eq!(
+            a["analyses"][k]["seed"], 20141010,
+            "{}",
+            a["analyses"][k]["name"]
+        );
+        assert_eq!(b["analyses"][k]["seed"], 7, "{}", b["analyses"][k]["name"]);
+    }
+    // The seed changes the draws: the simulation's rates and the permutation
+    // p-value differ, and the report names the seed used.
+    assert_ne!(a["analyses"][1]["numbers"], b["analyses"][1]["numbers"]);
+    let md = std::fs::read_to_string(given.join("report.md")).unwrap();
+    assert!(md.contains("seed 7 for every stream"));
+    assert!(md.contains("seed 7)"), "{md}");
+    assert!(
+        md.contains("Permutation test (999 permutations, seed 7)"),
+        "{md}"
+    );
 }

@@ -23,7 +23,7 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, m: &Model) -> Result<Analysi
     let (table, n) = sample::frame_table(ctx, spec, &records)?;
     let level = spec.level();
     // The main fit's design is built once and used again for the cost numbers.
-    let fs = fit_spec(&m.fit, level, &m.predict, ctx.seed);
+    let fs = fit_spec(&m.fit, level, &m.predict, ctx.fit_seed());
     let main_error = |e| spec_error(file, "model.formula", e);
     let prepared = models::prepare(&table, &fs).map_err(main_error)?;
     let data_label = table.path().display().to_string();
@@ -120,7 +120,7 @@ fn fit_alternatives(
             &a.fit,
             spec.level(),
             &[],
-            ctx.seed,
+            ctx.fit_seed(),
         );
         let f = match fitted {
             Ok(f) => f,

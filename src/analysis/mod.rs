@@ -26,11 +26,27 @@ use crate::results::{AnalysisResult, Check, FitResult, TableOut, Verdict};
 use crate::table::Table;
 pub use spec::{read_spec, read_specs, Body, Hypothesis, ModelFit, Spec};
 
+/// The seed of a stream that neither the command line nor the analysis file
+/// fixes.
+pub const DEFAULT_SEED: u64 = 20141010;
+
 /// What every analysis of a run shares.
 pub struct Context<'a> {
     pub data: &'a Dataset,
     pub specs: &'a [(PathBuf, Spec)],
-    pub seed: u64,
+    /// `--seed`: when given, every stream uses it.
+    pub seed_override: Option<u64>,
+}
+
+impl Context<'_> {
+    /// The seed a stream uses: the command line's, else the file's.
+    pub fn seed(&self, from_file: u64) -> u64 {
+        self.seed_override.unwrap_or(from_file)
+    }
+    /// The seed of streams the analysis file cannot set (the fits').
+    pub fn fit_seed(&self) -> u64 {
+        self.seed(DEFAULT_SEED)
+    }
 }
 
 /// Runs one analysis.
@@ -45,7 +61,7 @@ pub fn run_one(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult
         Body::Participation(p) => participation::run(ctx, file, spec, p),
         Body::SeedReplication => seed::run(ctx, file, spec),
         Body::Robustness(r) => robustness::run(ctx, file, spec, r),
-        Body::Simulation(s) => Ok(simulation::run(file, spec, s)),
+        Body::Simulation(s) => Ok(simulation::run(file, spec, s, ctx.seed(s.seed))),
     }
 }
 
@@ -61,6 +77,7 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         cutoff: spec.sample.cutoff.clone(),
         include_unverified: spec.sample.include_unverified,
         n,
+        seed: None,
         verdict: Verdict::Descriptive,
         verdict_reason: String::new(),
         checks: vec![],
@@ -208,7 +225,7 @@ pub fn main_result_variants(
             &m.fit,
             1.0 - h.alpha,
             &[],
-            ctx.seed,
+            ctx.fit_seed(),
         );
         let (estimate, p_value, outcome) = match fit
             .ok()

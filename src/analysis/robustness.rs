@@ -75,7 +75,15 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
     };
     let table = panel::treaty_table(&records)?;
     let fit = |t: &Table, model: &ModelFit| {
-        fit_model(t, base_file, "model.formula", model, level, &[], ctx.seed)
+        fit_model(
+            t,
+            base_file,
+            "model.formula",
+            model,
+            level,
+            &[],
+            ctx.fit_seed(),
+        )
     };
     // Estimators.
     for method in [Method::Ml, Method::Firth] {
@@ -90,7 +98,9 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
             &h.term,
         );
     }
-    permutation(&mut v, &table, base_file, &m.fit, rs)?;
+    let seed = ctx.seed(rs.seed);
+    result.seed = Some(seed);
+    permutation(&mut v, &table, base_file, &m.fit, rs.permutations, seed)?;
     // Alternative indices.
     for idx in &rs.indices {
         let text = m.fit.formula_text().replace(&h.term, idx);
@@ -165,12 +175,13 @@ fn permutation(
     table: &Table,
     base_file: &Path,
     model: &ModelFit,
-    rs: &RobustnessSpec,
+    permutations: usize,
+    seed: u64,
 ) -> Result<()> {
     let mut fs = FitSpec::new(&model.formula_text());
     fs.method = model.method;
-    fs.permutation = rs.permutations;
-    fs.seed = rs.seed;
+    fs.permutation = permutations;
+    fs.seed = seed;
     let f = models::fit_table(table, &fs).map_err(|e| spec_error(base_file, "model.formula", e))?;
     if let (Some(pt), Some(c)) = (
         f.permutation.iter().find(|p| p.term == v.h.term),

@@ -13,13 +13,14 @@ use crate::results::{
 use crate::rng::Rng;
 
 /// Runs the simulation.
-pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec) -> AnalysisResult {
+pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec, seed: u64) -> AnalysisResult {
     let mut result = base_result(file, spec, s.universes);
+    result.seed = Some(seed);
     // For each universe: draw instrument costs uniformly on [0, 1]; a weak
     // and a strong state join with P = logistic((tau - cost) / scale).
     let draws = crate::models::resampling::replicate(
         s.universes,
-        s.seed,
+        seed,
         "simulation",
         |_, rng: &mut Rng| {
             let costs: Vec<f64> = (0..s.instruments).map(|_| rng.uniform()).collect();
@@ -96,7 +97,7 @@ pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec) -> AnalysisResult {
             high: Some((v + 1.96 * mc(v)).min(1.0)),
             note: format!(
                 "{} universes of {} instruments, seed {}; Monte Carlo interval",
-                s.universes, s.instruments, s.seed
+                s.universes, s.instruments, seed
             ),
         });
     }

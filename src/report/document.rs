@@ -97,11 +97,11 @@ fn preamble(doc: &mut Vec<Block>, r: &RunResults) {
         "Is China only weakly socialized into the international human-rights regime?".into(),
     ));
     doc.push(Block::Para(format!(
-        "sovcost {} · dataset SHA-256 {} · analyses SHA-256 {} · seed {} · {} instruments, {} actions in the dataset.",
+        "sovcost {} · dataset SHA-256 {} · analyses SHA-256 {} · {} · {} instruments, {} actions in the dataset.",
         r.sovcost_version,
         &r.dataset_sha256[..16],
         &r.analyses_sha256[..16],
-        r.seed,
+        seed_words(r),
         r.instruments,
         r.actions
     )));
@@ -173,7 +173,7 @@ fn analysis(
 ) {
     doc.push(Block::Heading(2, a.title.clone()));
     doc.push(Block::Para(format!(
-        "{} ({}; frame: {}, N = {}, cutoff {}{})",
+        "{} ({}; frame: {}, N = {}, cutoff {}{}{})",
         a.question,
         a.file,
         a.frame,
@@ -183,7 +183,8 @@ fn analysis(
             ", unverified facts included"
         } else {
             ""
-        }
+        },
+        a.seed.map(|s| format!(", seed {s}")).unwrap_or_default()
     )));
     doc.push(Block::Para(format!(
         "Verdict: {}. {}",
@@ -229,6 +230,18 @@ fn analysis(
                 caption: caption.clone(),
             });
         }
+    }
+}
+
+/// Which seeds the run used, for the header.
+pub fn seed_words(r: &RunResults) -> String {
+    if r.seed_overrides_specs {
+        format!("seed {} for every stream (--seed)", r.seed)
+    } else {
+        format!(
+            "seeds from the analysis files ({} where a file gives none)",
+            r.seed
+        )
     }
 }
 

@@ -109,6 +109,9 @@ pub struct AnalysisResult {
     pub cutoff: String,
     pub include_unverified: bool,
     pub n: usize,
+    /// The seed of the analysis's random streams (permutations,
+    /// simulations), when it has any.
+    pub seed: Option<u64>,
     pub verdict: Verdict,
     pub verdict_reason: String,
     pub checks: Vec<Check>,

@@ -53,7 +53,10 @@ pub struct RunResults {
     pub dataset_sha256: String,
     /// SHA-256 of the analysis files run.
     pub analyses_sha256: String,
+    /// The seed given with `--seed`, or the default seed.
     pub seed: u64,
+    /// `--seed` was given: every stream used it, whatever the analysis files say.
+    pub seed_overrides_specs: bool,
     pub instruments: usize,
     pub actions: usize,
     pub analyses: Vec<AnalysisResult>,
