@@ -754,3 +754,67 @@ fn the_panel_agrees_with_an_independent_coding_of_the_depositary_record() {
     }
     assert!(checked >= 75, "only {checked} instruments checked");
 }
+
+fn action_row(data: &Dataset, id: &str) -> usize {
+    data.actions
+        .rows
+        .iter()
+        .position(|r| data.actions.get(r, "action_id") == id)
+        .unwrap_or_else(|| panic!("no action {id}"))
+}
+
+#[test]
+fn a_vote_far_from_adoption_must_say_which_vote_it_was() {
+    // GCM: adopted 2018-12-10; gcm_2018-01 is the General Assembly's
+    // endorsement nine days later, marked as such.
+    let (_, problems) = problems_after("vote_bundled", |_| {});
+    assert!(problems.is_empty(), "{problems:#?}");
+    // A vote dated 1800 on a 2018 text, with no vote_event: refused.
+    expect_one(
+        "vote_1800",
+        |d| {
+            let i = action_row(d, "gcm_2018-01");
+            set(&mut d.actions, i, "date", "1800-01-01");
+            set(&mut d.actions, i, "vote_event", "");
+        },
+        &[
+            "actions.csv",
+            "column 'vote_event'",
+            "1800-01-01",
+            "days from the instrument's adoption (2018-12-10)",
+        ],
+    );
+    // A committee vote without its marker: refused; with it, accepted.
+    expect_one(
+        "vote_unmarked",
+        |d| {
+            let i = action_row(d, "opcat-02");
+            set(&mut d.actions, i, "vote_event", "");
+        },
+        &["column 'vote_event'", "2002-11-07", "41 days"],
+    );
+    // Within the window no marker is needed (the GCM endorsement is nine
+    // days after adoption).
+    let (_, problems) = problems_after("vote_close", |d| {
+        let i = action_row(d, "gcm_2018-01");
+        set(&mut d.actions, i, "vote_event", "");
+    });
+    assert!(problems.is_empty(), "{problems:#?}");
+    // Not a vote: no vote_event; an unknown word: refused.
+    expect_one(
+        "vote_event_on_signature",
+        |d| {
+            let i = action_row(d, "cat-03");
+            set(&mut d.actions, i, "vote_event", "endorsement");
+        },
+        &["column 'vote_event'", "'signature' is not a vote"],
+    );
+    expect_one(
+        "vote_event_word",
+        |d| {
+            let i = action_row(d, "opcat-02");
+            set(&mut d.actions, i, "vote_event", "plenary");
+        },
+        &["column 'vote_event'", "'plenary' is not one of"],
+    );
+}

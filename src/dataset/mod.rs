@@ -40,6 +40,14 @@ pub const ISSUE_AREAS: &[&str] = &[
 ];
 pub const ADOPTED_EVENTS: &[&str] = &["adoption", "opened_for_signature"];
 pub const ACTORS: &[&str] = &["PRC", "ROC"];
+/// The actions that are votes on an instrument's text.
+pub const VOTE_ACTIONS: &[&str] = &["vote_yes", "vote_no", "abstention", "consensus_adoption"];
+/// Which vote a vote row records, when it is not the adoption of the text on
+/// (or within [`VOTE_ADOPTION_DAYS`] of) the instrument's `adopted` date.
+pub const VOTE_EVENTS: &[&str] = &["adoption", "pre_adoption", "endorsement", "procedural"];
+/// How far from the instrument's `adopted` date a vote on its adoption may be
+/// dated without a `vote_event`.
+pub const VOTE_ADOPTION_DAYS: i64 = 14;
 pub const ACTIONS_KINDS: &[&str] = crate::outcome::ActionKind::NAMES;
 pub const PRECISIONS: &[&str] = &["day", "month", "year", "unknown"];
 pub const MECHANISMS: &[&str] = &[
@@ -101,6 +109,8 @@ enum Rule {
     Text,
     Required,
     Enum(&'static [&'static str]),
+    /// One of the values, or empty.
+    EnumOrEmpty(&'static [&'static str]),
     Integer(u8),
     /// An ISO date (full date), or empty.
     Date,
@@ -153,6 +163,7 @@ fn action_columns() -> Vec<ColumnSpec> {
         col("date", Rule::Text),
         col("date_precision", Rule::Enum(PRECISIONS)),
         col("article", Rule::Text),
+        col("vote_event", Rule::EnumOrEmpty(VOTE_EVENTS)),
         col("summary", Rule::Required),
         col("source_ids", Rule::SourceIds),
         col("verified", Rule::Enum(YES_NO)),

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::dataset::{
     action_columns, col, provision_columns, source_columns, source_id_list, status_columns,
-    treaty_columns, ColumnSpec, Dataset, Problem, RawTable, Row, Rule, YES_NO,
+    treaty_columns, ColumnSpec, Dataset, Problem, RawTable, Row, Rule, VOTE_ACTIONS,
+    VOTE_ADOPTION_DAYS, VOTE_EVENTS, YES_NO,
 };
 
 impl Dataset {
@@ -190,8 +191,7 @@ impl Dataset {
                         // Compare at the action's precision.
                         let cut = &adoption[..date.len().min(adoption.len())];
                         let action = a.get(r, "action");
-                        let votes = ["vote_yes", "vote_no", "abstention", "consensus_adoption"];
-                        if date < cut && !votes.contains(&action) {
+                        if date < cut && !VOTE_ACTIONS.contains(&action) {
                             push(
                                 &a.file,
                                 i + 1,
@@ -201,6 +201,14 @@ impl Dataset {
                         }
                     }
                 }
+            }
+            if let Some(rule) = vote_event_problem(
+                a.get(r, "action"),
+                date,
+                adopted.get(treaty).copied().unwrap_or(""),
+                a.get(r, "vote_event"),
+            ) {
+                push(&a.file, i + 1, "vote_event", rule);
             }
             if date.len() == 10 {
                 let key = (treaty, a.get(r, "actor"));
@@ -557,6 +565,15 @@ fn check_cell(
                 push(i + 1, c.name, "must not be empty".into());
             }
         }
+        Rule::EnumOrEmpty(allowed) => {
+            if !v.is_empty() && !allowed.contains(&v) {
+                push(
+                    i + 1,
+                    c.name,
+                    format!("'{v}' is not one of: {} (or empty)", allowed.join(", ")),
+                );
+            }
+        }
         Rule::Enum(allowed) => {
             if !allowed.contains(&v) {
                 push(
@@ -617,4 +634,40 @@ fn report(problems: &mut Vec<Problem>, file: &str, row: usize, column: &str, rul
         column: column.to_string(),
         rule,
     })
+}
+
+/// A vote row's date against the instrument's adoption: a vote dated more
+/// than [`VOTE_ADOPTION_DAYS`] from the `adopted` date must say in
+/// `vote_event` which vote it was; a row that is not a vote has none.
+fn vote_event_problem(action: &str, date: &str, adopted: &str, event: &str) -> Option<String> {
+    if !VOTE_ACTIONS.contains(&action) {
+        return (!event.is_empty())
+            .then(|| format!("'{action}' is not a vote: vote_event is for votes only"));
+    }
+    if !event.is_empty() || date.len() != 10 || adopted.len() != 10 {
+        return None;
+    }
+    let days = |d: &str| -> Option<i64> {
+        let (y, m, d) = parse_partial_date(d).ok()?;
+        Some(days_from_civil(i64::from(y), i64::from(m), i64::from(d)))
+    };
+    let gap = (days(date)? - days(adopted)?).abs();
+    (gap > VOTE_ADOPTION_DAYS).then(|| {
+        format!(
+            "a vote dated {date} is {gap} days from the instrument's adoption ({adopted}): say which vote it was in vote_event ({})",
+            VOTE_EVENTS.join(", ")
+        )
+    })
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
 }
