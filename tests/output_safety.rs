@@ -114,6 +114,28 @@ fn a_partial_run_leaves_the_full_reports_alone() {
     let partial = files(&root.join("reports-partial"));
     assert!(partial.contains_key(Path::new("tables/h3_opt_outs_models.tex")));
     assert!(!partial.contains_key(Path::new("tables/h1_cost_gradient_models.tex")));
+    // Reports written before the manifest existed (a directory holding only
+    // sovcost's report names) are a report directory; with a file of the
+    // user's in it, there is no telling what sovcost wrote: refused.
+    let dir = root.join("reports-partial");
+    std::fs::remove_file(dir.join(MANIFEST)).unwrap();
+    let (code, _, err) = sovcost(&root, &["run", "h3_opt_outs"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        partial,
+        files(&dir),
+        "the manifest was not rewritten as it was"
+    );
+    std::fs::remove_file(dir.join(MANIFEST)).unwrap();
+    put(&dir.join("draft.docx"), b"mine");
+    let before = files(&dir);
+    let (code, _, err) = sovcost(&root, &["run", "h3_opt_outs"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("not a sovcost report directory") && err.contains("draft.docx"),
+        "{err}"
+    );
+    assert_eq!(before, files(&dir));
     let (code, stdout, _) = sovcost(&root, &["run", "--help"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("reports-partial"), "{stdout}");

@@ -74,25 +74,42 @@ pub fn is_output_name(rel: &Path) -> bool {
     }
 }
 
-/// Every file and directory under `dir`, relative to it, sorted.
-fn entries(dir: &Path) -> Result<Vec<(PathBuf, bool)>> {
+/// The entries of `dir` (relative to `root`): files, and directories.
+fn read_entries(root: &Path, rel: &Path) -> Result<Vec<(PathBuf, bool)>> {
+    let here = root.join(rel);
     let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let here = dir.join(&rel);
-        let list = std::fs::read_dir(&here).map_err(|e| io_err(&here, "read the directory", e))?;
-        for e in list {
-            let e = e.map_err(|e| io_err(&here, "read the directory", e))?;
-            let sub = rel.join(e.file_name());
-            let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-            if is_dir {
-                stack.push(sub.clone());
-            }
-            out.push((sub, is_dir));
-        }
+    let list = std::fs::read_dir(&here).map_err(|e| io_err(&here, "read the directory", e))?;
+    for e in list {
+        let e = e.map_err(|e| io_err(&here, "read the directory", e))?;
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        out.push((rel.join(e.file_name()), is_dir));
     }
     out.sort();
     Ok(out)
+}
+
+/// A directory without a manifest: its report files when it holds nothing
+/// else (only `tables/` and `figures/` are looked into, so a large directory
+/// such as a home directory is not walked), or the first entries that are
+/// not report files.
+fn scan_unlisted(out: &Path) -> Result<std::result::Result<BTreeSet<PathBuf>, Vec<String>>> {
+    let (mut files, mut foreign) = (BTreeSet::new(), Vec::new());
+    let mut pending = read_entries(out, Path::new(""))?;
+    while let Some((rel, is_dir)) = pending.pop() {
+        let report_dir = rel == Path::new("tables") || rel == Path::new("figures");
+        if is_dir && report_dir {
+            pending.extend(read_entries(out, &rel)?);
+        } else if !is_dir && is_output_name(&rel) {
+            files.insert(rel);
+        } else {
+            foreign.push(rel.display().to_string());
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(Ok(files));
+    }
+    foreign.sort();
+    Ok(Err(foreign))
 }
 
 fn refuse(out: &Path, why: String) -> Error {
@@ -143,40 +160,25 @@ pub fn previous_outputs(out: &Path) -> Result<BTreeSet<PathBuf>> {
     if out.join(MANIFEST).exists() {
         return read_manifest(out);
     }
-    let all = entries(out)?;
-    let foreign: Vec<String> = all
-        .iter()
-        .filter(|(rel, is_dir)| {
-            !if *is_dir {
-                rel == Path::new("tables") || rel == Path::new("figures")
+    let foreign = match scan_unlisted(out)? {
+        Ok(files) => return Ok(files),
+        Err(foreign) => foreign,
+    };
+    let shown: Vec<&str> = foreign.iter().take(3).map(|s| s.as_str()).collect();
+    let more = foreign.len() - shown.len();
+    Err(refuse(
+        out,
+        format!(
+            "the directory is not empty and not a sovcost report directory (no {MANIFEST}; \
+             it holds {}{})",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
             } else {
-                is_output_name(rel)
+                String::new()
             }
-        })
-        .map(|(rel, _)| rel.display().to_string())
-        .collect();
-    if !foreign.is_empty() {
-        let shown: Vec<&str> = foreign.iter().take(3).map(|s| s.as_str()).collect();
-        let more = foreign.len() - shown.len();
-        return Err(refuse(
-            out,
-            format!(
-                "the directory is not empty and not a sovcost report directory (no {MANIFEST}; \
-                 it holds {}{})",
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-        ));
-    }
-    Ok(all
-        .into_iter()
-        .filter(|(_, is_dir)| !is_dir)
-        .map(|(rel, _)| rel)
-        .collect())
+        ),
+    ))
 }
 
 fn write_manifest(out: &Path, files: &BTreeSet<PathBuf>) -> Result<()> {
