@@ -357,15 +357,44 @@ pub struct RunArgs {
     /// The directory of analysis specifications.
     #[arg(long, default_value = "analyses")]
     pub analyses_dir: PathBuf,
-    /// Where the reports are written.
-    #[arg(long, default_value = "reports")]
-    pub out: PathBuf,
+    /// Where the reports are written [default: reports; with ANALYSES named,
+    /// reports-partial, so a partial run never replaces the full reports].
+    /// Only files an earlier run wrote there (listed in its
+    /// .sovcost-manifest) are replaced or removed; a directory holding other
+    /// files, or a file, is refused.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     /// Seed of every resampling and simulation stream. Given, it overrides
     /// the seeds in the analysis files; not given, each analysis uses its
     /// file's seed (20141010 where the file names none). The report shows
     /// the seed each analysis used.
     #[arg(long)]
     pub seed: Option<u64>,
+}
+
+impl RunArgs {
+    /// The report directory: `--out`, or `reports` for a run of every
+    /// analysis and `reports-partial` for a run of the ones named.
+    pub fn out_dir(&self) -> PathBuf {
+        match &self.out {
+            Some(out) => out.clone(),
+            None if self.analyses.is_empty() => PathBuf::from("reports"),
+            None => PathBuf::from("reports-partial"),
+        }
+    }
+}
+
+/// The analysis specs of a directory; a directory with none is an error.
+fn read_analyses(dir: &std::path::Path) -> Result<Vec<(PathBuf, crate::analysis::Spec)>> {
+    let specs = crate::analysis::read_specs(dir)?;
+    if specs.is_empty() {
+        return Err(Error::input(
+            crate::error::Location::file(dir),
+            "no analysis files in this directory (an analysis is a .toml file, README: Analyses): \
+             pass the directory that holds them with --analyses-dir",
+        ));
+    }
+    Ok(specs)
 }
 
 /// Runs the analyses; returns the results (nothing written).
@@ -381,7 +410,7 @@ pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
             list.join("\n")
         )));
     }
-    let specs = crate::analysis::read_specs(&args.analyses_dir)?;
+    let specs = read_analyses(&args.analyses_dir)?;
     for name in &args.analyses {
         if !specs.iter().any(|(_, s)| &s.name == name) {
             return Err(Error::usage(format!(
@@ -478,22 +507,25 @@ pub fn verdict_summary(r: &RunResults) -> String {
 /// `sovcost run`: runs, writes the reports, returns the summary.
 pub fn run(args: &RunArgs) -> Result<String> {
     let started = std::time::Instant::now();
+    let out = args.out_dir();
+    // A directory the reports may not go in is refused before the analyses run.
+    crate::report::output::previous_outputs(&out)?;
     let results = run_analyses(args)?;
     crate::models::stage("all analyses", started);
-    let written = crate::report::write_reports(&results, &args.out)?;
+    let written = crate::report::write_reports(&results, &out)?;
     crate::models::stage("analyses and reports", started);
     let mut summary = verdict_summary(&results);
     summary.push_str(&format!(
         "\nwrote {} files to {} (report.md, report.html, results.json, tables/, figures/)\n",
         written.len(),
-        args.out.display()
+        out.display()
     ));
     Ok(summary)
 }
 
 /// `sovcost list`.
 pub fn list(analyses_dir: &std::path::Path) -> Result<String> {
-    let specs = crate::analysis::read_specs(analyses_dir)?;
+    let specs = read_analyses(analyses_dir)?;
     let width = specs.iter().map(|(_, s)| s.name.len()).max().unwrap_or(0);
     Ok(specs
         .iter()

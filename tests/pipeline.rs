@@ -5,31 +5,11 @@
 
 mod common;
 
-use common::{repo_path, temp_dir};
+use common::{copy_inputs, files, repo_path, temp_dir};
 use sovcost::app::{run_analyses, RunArgs};
 use sovcost::dataset::{csv_text, Dataset, Row};
 use sovcost::panel::{treaty_records, PanelOptions};
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
+use std::path::Path;
 
 fn run_cli(dir: &Path, args: &[&str], threads: &str) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sovcost"))
@@ -95,29 +75,12 @@ fn pdf_figures_embed_the_font_and_carry_text() {
     }
 }
 
-fn copy_inputs(name: &str) -> (PathBuf, PathBuf) {
-    let root = temp_dir(name);
-    let data = root.join("datasets");
-    let analyses = root.join("analyses");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::create_dir_all(&analyses).unwrap();
-    for e in std::fs::read_dir(repo_path("datasets")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
-    }
-    for e in std::fs::read_dir(repo_path("analyses")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, analyses.join(p.file_name().unwrap())).unwrap();
-    }
-    (root, data)
-}
-
 fn args(root: &Path, names: &[&str]) -> RunArgs {
     RunArgs {
         analyses: names.iter().map(|s| s.to_string()).collect(),
         data_dir: root.join("datasets"),
         analyses_dir: root.join("analyses"),
-        out: root.join("reports"),
+        out: Some(root.join("reports")),
         seed: None,
     }
 }
@@ -155,6 +118,13 @@ fn rewrite_prc_actions(
         } else {
             format!("{year}-06-01")
         };
+        // A synthetic vote away from the adoption date says which vote it is.
+        let is_vote = matches!(action, "vote_yes" | "vote_no");
+        let vote_event = if is_vote && date != r.adopted {
+            "endorsement"
+        } else {
+            ""
+        };
         let mut row = Row::new();
         for (k, v) in [
             ("action_id", format!("{}-synthetic", r.treaty_id)),
@@ -165,6 +135,7 @@ fn rewrite_prc_actions(
             ("date", date),
             ("date_precision", "day".into()),
             ("article", String::new()),
+            ("vote_event", vote_event.to_string()),
             ("summary", summary.to_string()),
             ("source_ids", source.clone()),
             ("verified", "yes".into()),

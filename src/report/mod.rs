@@ -2,14 +2,17 @@
 //!
 //! `write_reports` writes, under the output directory: `results.json`,
 //! `report.md`, `report.html` (self-contained, figures inline), `tables/*.tex`
-//! (booktabs) and `figures/*.{svg,png,pdf}`. Everything is first written to a
-//! temporary directory beside the target, which then replaces it, so an
-//! interrupted run leaves the previous reports intact. No timestamp is
-//! written: the same inputs and seed give byte-identical files.
+//! (booktabs) and `figures/*.{svg,png,pdf}`, and the manifest
+//! `.sovcost-manifest` listing them. Everything is first written to a stage
+//! directory beside the target, and then moved into it file by file, so an
+//! interrupted run leaves the previous reports intact; only files an earlier
+//! run wrote are replaced (`output`). No timestamp is written: the same
+//! inputs and seed give byte-identical files.
 
 pub mod document;
 pub mod figures;
 pub mod format;
+pub mod output;
 pub mod plots;
 pub mod summary;
 
@@ -23,37 +26,16 @@ fn io_err(path: &Path, e: std::io::Error) -> Error {
 }
 
 /// Writes every report file; returns the paths written (relative to `out`).
+/// Only the files of the previous run in `out` are replaced (see `output`).
 pub fn write_reports(results: &RunResults, out: &Path) -> Result<Vec<PathBuf>> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| io_err(&parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "reports".into());
-    let stage = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&stage);
-    let result = stage_reports(results, &stage);
-    if let Err(e) = result {
+    let old = output::previous_outputs(out)?;
+    let (target, stage) = output::stage_for(out)?;
+    let committed = stage_reports(results, &stage)
+        .and_then(|written| output::commit(&stage, &target, &old, &written).map(|()| written));
+    if committed.is_err() {
         let _ = std::fs::remove_dir_all(&stage);
-        return Err(e);
     }
-    let written = result?;
-    // Swap: the old reports move aside, the new ones take their place.
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| io_err(out, e))?;
-    }
-    if let Err(e) = std::fs::rename(&stage, out) {
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
-        }
-        return Err(io_err(out, e));
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(written)
+    committed
 }
 
 /// A figure as SVG text, PNG bytes and PDF bytes.

@@ -135,3 +135,42 @@ pub fn sovcost(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).to_string(),
     )
 }
+
+/// Every file under `dir` (hidden ones too), by path relative to it.
+pub fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A temporary copy of the bundled datasets and analyses: returns the root
+/// (holding `datasets/` and `analyses/`) and its dataset directory.
+pub fn copy_inputs(name: &str) -> (PathBuf, PathBuf) {
+    let root = temp_dir(name);
+    let data = root.join("datasets");
+    let analyses = root.join("analyses");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&analyses).unwrap();
+    for e in std::fs::read_dir(repo_path("datasets")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+    }
+    for e in std::fs::read_dir(repo_path("analyses")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, analyses.join(p.file_name().unwrap())).unwrap();
+    }
+    (root, data)
+}
