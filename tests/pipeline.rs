@@ -483,3 +483,69 @@ fn a_seed_on_the_command_line_overrides_every_stream_and_is_shown() {
         "{md}"
     );
 }
+
+#[test]
+fn strings_from_the_dataset_stay_inert_in_every_report_format() {
+    // An instrument named with markup of each output format: the reports
+    // show the name as text and never execute, include or break on it.
+    let (root, data_dir) = copy_inputs("inert");
+    let mut data = Dataset::read(&data_dir).unwrap();
+    let hostile =
+        "CAT <script>alert(1)</script> \\input{/etc/passwd} | ]]> *x* [a](b) & 'q\" $x$ % #";
+    let i = data
+        .treaties
+        .rows
+        .iter()
+        .position(|r| r["treaty_id"] == "cat")
+        .unwrap();
+    data.treaties.rows[i].insert("short_name".into(), hostile.into());
+    std::fs::write(
+        &data.treaties.file,
+        csv_text(&data.treaties.header, &data.treaties.rows),
+    )
+    .unwrap();
+    let out = root.join("out");
+    let (code, _, err) = run_cli(
+        &root,
+        &[
+            "run",
+            "--out",
+            out.to_str().unwrap(),
+            "h3_opt_outs",
+            "h2_soft_law_benchmark",
+        ],
+        "2",
+    );
+    assert_eq!(code, 0, "{err}");
+    let written = files(&out);
+    let text = |rel: &str| String::from_utf8(written[Path::new(rel)].clone()).unwrap();
+    // The name reaches the reports (the opt-out detail table lists CAT's provisions).
+    let md = text("report.md");
+    assert!(
+        md.contains("\\<script") || md.contains("&lt;script"),
+        "the name is not in report.md"
+    );
+    for (rel, body) in &written {
+        let name = rel.to_string_lossy();
+        let Ok(body) = std::str::from_utf8(body) else {
+            continue; // PNG and PDF
+        };
+        if name.ends_with(".html") || name.ends_with(".svg") || name.ends_with(".md") {
+            assert!(!body.contains("<script"), "{name}: raw <script>");
+        }
+        if name.ends_with(".svg") || name.ends_with(".html") {
+            assert!(!body.contains("]]>"), "{name}: raw ]]>");
+        }
+        if name.ends_with(".tex") {
+            assert!(!body.contains("\\input{"), "{name}: raw \\input");
+            assert!(!body.contains(" $x$"), "{name}: raw math");
+        }
+    }
+    // Markdown table rows keep their column count: the '|' in the name is escaped.
+    for line in md
+        .lines()
+        .filter(|l| l.starts_with('|') && l.contains("alert(1)"))
+    {
+        assert!(line.contains("\\|"), "{line}");
+    }
+}
