@@ -289,51 +289,23 @@ fn dataset_files_never_panic() {
         .unwrap();
 }
 
-const INSTRUMENT: &str = r#"[treaty]
-treaty_id = "fuzz_convention"
-short_name = "Fuzz"
-full_name = "Fuzz Convention"
-kind = "treaty"
-issue_area = "human_rights"
-depositary = "UN Secretary-General"
-adopted = "2010-05-01"
-adopted_event = "adoption"
-obligation = 2
-precision = 1
-delegation_default = 1
-delegation_max = 3
-delegation_avoidable = 0
-trigger = 1
-national_review = 0
-reservations_barred = 0
-non_party_reach = 0
-internal_conduct = 1
-core_sovereignty = 0
-coding_rationale = "Art. 10."
-source_ids = ["fuzz-src"]
-verified = true
-
-[[status]]
-status = "none"
-as_of = "2026-11-28"
-source_ids = ["fuzz-src"]
-verified = true
-
-[[sources]]
-source_id = "fuzz-src"
-citation = "Depositary status page"
-url = "https://example.org"
-kind = "depositary"
-accessed = "2026-11-28"
-excerpt = "none"
-"#;
+/// The instrument file of README's "Extending the dataset".
+fn instrument_example() -> Vec<u8> {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n# new_instrument.toml")
+        .expect("the example")
+        + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    readme[start..end].as_bytes().to_vec()
+}
 
 #[test]
 fn instrument_files_never_panic() {
     let dir = dataset_copy("treaty");
     let toml = dir.join("new.toml");
     let text = prop_oneof![
-        4 => mutated(INSTRUMENT.as_bytes().to_vec()),
+        4 => mutated(instrument_example()),
         1 => prop::collection::vec(any::<u8>(), 0..100),
     ];
     runner()
