@@ -297,7 +297,7 @@ fn instrument_example() -> Vec<u8> {
         .expect("the example")
         + 8;
     let end = start + readme[start..].find("```").unwrap();
-    readme[start..end].as_bytes().to_vec()
+    readme.as_bytes()[start..end].to_vec()
 }
 
 #[test]
