@@ -85,6 +85,44 @@ pub struct FitArgs {
     /// Write the output to this file (atomically) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The field delimiter: ',', ';', tab (or '\t'), or any one character;
+    /// by default the one of ',', ';' and tab found in the header line.
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// ',' is the decimal mark (as R's read.csv2); the delimiter is then ';'
+    /// unless the header shows another.
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// The cells that mean "missing", comma-separated (as R's na.strings;
+    /// replaces the default NA). An empty cell is always missing.
+    #[arg(long)]
+    pub na: Option<String>,
+}
+
+/// The CSV dialect of `sovcost fit`'s options.
+fn csv_options(args: &FitArgs) -> Result<crate::table::CsvOptions> {
+    let delimiter = match args.delimiter.as_deref() {
+        None => None,
+        Some("tab" | "\\t" | "\t") => Some(b'\t'),
+        Some(d) if d.len() == 1 && !matches!(d, "\"" | "\n" | "\r") => Some(d.as_bytes()[0]),
+        Some(other) => {
+            return Err(Error::usage(format!(
+                "--delimiter '{other}' is not one ASCII character other than a quote or a line end \
+                 (e.g. ',', ';', tab)"
+            )))
+        }
+    };
+    let na = args.na.as_ref().map(|list| {
+        list.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    });
+    Ok(crate::table::CsvOptions {
+        delimiter,
+        decimal_comma: args.decimal_comma,
+        na,
+    })
 }
 
 /// `sovcost fit`: returns the text to print on stdout.
@@ -111,6 +149,7 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     spec.bootstrap_cluster = args.bootstrap_cluster.clone();
     spec.permutation = args.permutation;
     spec.seed = args.seed;
+    spec.csv = csv_options(args)?;
     if spec.bootstrap_cluster.is_some() && spec.bootstrap == 0 {
         return Err(Error::usage("--bootstrap-cluster needs --bootstrap N"));
     }

@@ -12,6 +12,9 @@ pub struct Location {
     pub file: Option<String>,
     /// 1-based data row (the header is not counted).
     pub row: Option<usize>,
+    /// The line in the file, when it is not `row + 1` (blank lines skipped,
+    /// a quoted cell over several lines) or there is no row (the header).
+    pub line: Option<usize>,
     pub column: Option<String>,
 }
 
@@ -26,6 +29,10 @@ impl Location {
         self.row = Some(row);
         self
     }
+    pub fn line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
     pub fn column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
         self
@@ -38,9 +45,14 @@ impl fmt::Display for Location {
         if let Some(file) = &self.file {
             parts.push(file.clone());
         }
-        if let Some(row) = self.row {
-            // Data row r sits on line r + 1 of a file with one header line.
-            parts.push(format!("row {row} (line {})", row + 1));
+        match (self.row, self.line) {
+            // Data row r sits on line r + 1 of a file with one header line
+            // and no blank line.
+            (Some(row), line) => {
+                parts.push(format!("row {row} (line {})", line.unwrap_or(row + 1)))
+            }
+            (None, Some(line)) => parts.push(format!("line {line}")),
+            (None, None) => {}
         }
         if let Some(column) = &self.column {
             parts.push(format!("column '{column}'"));

@@ -20,6 +20,9 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the largest variant (fit's options) does
+// not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the analyses (all, or those named) and write the reports.

@@ -69,7 +69,12 @@ pub fn read_into(path: &Path, wanted: &[String], layout: &Layout) -> Option<Nume
     let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
     let header = header.strip_prefix('\u{feff}').unwrap_or(header);
     let names: Vec<&str> = header.trim_end_matches('\r').split(',').collect();
-    if header.contains('"') || names.iter().any(|n| n.trim().is_empty()) {
+    // A one-column file (blank lines), another delimiter or a quote: the
+    // general reader decides (see `csv_scan`).
+    if header.contains(['"', ';', '\t'])
+        || names.len() < 2
+        || names.iter().any(|n| n.trim().is_empty())
+    {
         return None;
     }
     let distinct: std::collections::BTreeSet<&&str> = names.iter().collect();
@@ -121,6 +126,11 @@ pub fn read_into(path: &Path, wanted: &[String], layout: &Layout) -> Option<Nume
         .par_iter()
         .zip(parts.par_iter_mut())
         .map(|(text, out)| {
+            // Text that is not UTF-8 (in any column) is refused by the
+            // general reader, so it is not read here either.
+            if !text.is_ascii() && std::str::from_utf8(text).is_err() {
+                return None;
+            }
             for &(b, offset, value) in &layout.constants {
                 let width = layout.widths[b];
                 out[b]

@@ -300,6 +300,7 @@ impl std::fmt::Display for Problem {
             file: Some(self.file.clone()),
             row: (self.row > 0).then_some(self.row),
             column: (!self.column.is_empty()).then(|| self.column.clone()),
+            ..Default::default()
         };
         write!(f, "{loc}: {}", self.rule)
     }

@@ -15,8 +15,9 @@ pub fn read_numeric_design(
     path: &std::path::Path,
     formula: &Formula,
     extra: &Extra,
+    csv: &crate::table::CsvOptions,
 ) -> Result<Option<Design>> {
-    if !extra.labels.is_empty() {
+    if !extra.labels.is_empty() || !csv.is_plain() {
         return Ok(None);
     }
     let Some(names) = numeric_main_effects(formula) else {

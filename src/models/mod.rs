@@ -161,6 +161,8 @@ pub struct FitSpec {
     pub permutation: usize,
     /// Seed of the resampling streams.
     pub seed: u64,
+    /// How the CSV file of [`fit_csv`] is written.
+    pub csv: crate::table::CsvOptions,
 }
 
 impl FitSpec {
@@ -179,6 +181,7 @@ impl FitSpec {
             bootstrap_cluster: None,
             permutation: 0,
             seed: 1,
+            csv: Default::default(),
         }
     }
 }
@@ -262,11 +265,11 @@ pub fn fit_csv(path: &std::path::Path, spec: &FitSpec) -> Result<FitResult> {
     let (formula, extra) = parse_spec(spec)?;
     let (numeric, text) = design::needed_columns(&formula, &extra);
     let t0 = std::time::Instant::now();
-    if let Some(design) = design::read_numeric_design(path, &formula, &extra)? {
+    if let Some(design) = design::read_numeric_design(path, &formula, &extra, &spec.csv)? {
         stage("read the data into the design", t0);
         return fit_built(design, vec![], spec, &path.display().to_string());
     }
-    let table = Table::read_csv_columns(path, &numeric, &text)?;
+    let table = Table::read_csv_columns(path, &numeric, &text, &spec.csv)?;
     stage("read the data", t0);
     let label = table.path().display().to_string();
     let (design, extras) = design::build(&table, &formula, &extra)?;
