@@ -190,9 +190,11 @@ timed sov_ml 0 env SOVCOST_TIMINGS=1 "$SOVCOST" fit --data "$BIG" --formula "$FO
 timed r_glm 0 Rscript bench/glm.R "$BIG" "$WORK/r_glm.csv"
 timed sm_logit 0 "$PY" bench/statsmodels_fit.py "$BIG" "$WORK/sm_logit.csv"
 # (d)-(e) Firth: sovcost's default inference (profile penalized-likelihood intervals and
-# penalized LR tests, as logistf) and, for a like-for-like fit, Wald intervals and tests
-# (brglm2's summary is Wald).
-timed sov_firth "$FIRTH_TIMEOUT" "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --format json
+# penalized LR tests, as logistf, up to 50,000 rows or with fewer than 100 events per
+# parameter; Wald above, with a note), logistf's inference asked for explicitly at any size,
+# and, for a like-for-like fit, Wald intervals and tests (brglm2's summary is Wald).
+timed sov_firth 0 env SOVCOST_TIMINGS=1 "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --format json
+timed sov_firth_profile "$FIRTH_TIMEOUT" "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --ci profile --tests lr --format json
 timed sov_firth_wald 0 env SOVCOST_TIMINGS=1 "$SOVCOST" fit --data "$BIG" --formula "$FORMULA" --method firth --ci wald --tests wald --format json
 timed r_brglm 0 Rscript bench/brglm.R "$BIG" "$WORK/r_brglm.csv"
 # Resampling: 1,000 Firth bootstrap refits on n = 80, 4 covariates.
@@ -261,10 +263,11 @@ TABLE=$(
   row "sovcost \`fit --method ml\`" "ML logit, $SIZE" sov_ml "1 (reference)"
   row "R \`glm(y ~ ., binomial)\` + \`fread\`" "ML logit, $SIZE" r_glm "$(rat r_glm sov_ml)"
   row "statsmodels \`Logit\` + \`read_csv\`" "ML logit, $SIZE" sm_logit "$(rat sm_logit sov_ml)"
-  row "sovcost \`fit --method firth\` (profile CIs + penalized LR tests)" "Firth logit, $SIZE" sov_firth "1 (reference)"
+  row "sovcost \`fit --method firth\` (default: the size rule, see below)" "Firth logit, $SIZE" sov_firth "1 (reference)"
+  row "sovcost \`fit --method firth --ci profile --tests lr\` (logistf's profile CIs + penalized LR tests)" "Firth logit, $SIZE" sov_firth_profile "1 (reference)"
   row "sovcost \`fit --method firth --ci wald --tests wald\` (one fit, as brglm2)" "Firth logit, $SIZE" sov_firth_wald "1 (reference)"
   row "R brglm2 \`brglmFit\`, \`AS_mean\` + \`fread\`" "Firth logit, $SIZE" r_brglm \
-    "$(rat r_brglm sov_firth_wald) (vs the default: $(rat r_brglm sov_firth))"
+    "$(rat r_brglm sov_firth) vs the default; $(rat r_brglm sov_firth_wald) vs Wald; $(rat r_brglm sov_firth_profile) vs profile"
   row "sovcost \`fit --method firth --bootstrap $BOOT_R --seed $BOOT_SEED\`" "Firth bootstrap, $BSIZE" sov_boot "1 (reference)"
   row "R \`boot::boot\` + brglm2 refits (+ \`boot.ci\` perc, BCa)" "Firth bootstrap, $BSIZE" r_boot "$(rat r_boot sov_boot)"
 )
@@ -276,6 +279,7 @@ DIAG=$(
   echo "| run | wall s | peak MB | notes |"
   echo "|---|---:|---:|---|"
   echo "| sovcost ML | $(wall sov_ml) | $(mb "${PEAK_KB[sov_ml]}") | inside sovcost (SOVCOST_TIMINGS of the median run, seconds from the start of each stage group): $(internal sov_ml) |"
+  echo "| sovcost Firth (default) | $(wall sov_firth) | $(mb "${PEAK_KB[sov_firth]}") | inside sovcost: $(internal sov_firth) |"
   echo "| sovcost Firth (Wald) | $(wall sov_firth_wald) | $(mb "${PEAK_KB[sov_firth_wald]}") | inside sovcost: $(internal sov_firth_wald) |"
   echo "| R glm | $(wall r_glm) | $(mb "${PEAK_KB[r_glm]}") | inside R: $(internal r_glm) |"
   echo "| statsmodels | $(wall sm_logit) | $(mb "${PEAK_KB[sm_logit]}") | inside Python: $(internal sm_logit) |"
@@ -326,10 +330,13 @@ $AGREE_TABLE
 $DIAG
 
 $SEP_NOTE
-By default sovcost's \`--method firth\` also refits the model for a penalized likelihood-ratio test of every
-coefficient (from two starting points each), and profiles each coefficient in both directions for
-its interval (several constrained refits per bound), as logistf does; brglm2 fits once and reports Wald
-statistics, which is what \`--ci wald --tests wald\` does.
+The size rule of sovcost's default \`--method firth\` inference (FIRTH_PROFILE_MAX_ROWS and
+FIRTH_WALD_MIN_EVENTS_PER_PARAMETER in src/models/mod.rs): up to 50,000 rows, or with fewer than 100 events
+(the rarer outcome) per parameter, it refits the model for a penalized likelihood-ratio test of every
+coefficient (from two starting points each) and traces each coefficient's profile in both directions for its
+interval (about eight steps and a root, three starting points each), as logistf does; above that it gives Wald
+intervals and tests, as brglm2 does, and says so in a note (\`--ci profile --tests lr\` asks for logistf's
+inference at any size; that is the "profile" row). \`--ci wald --tests wald\` is one fit at any size.
 
 ## Machine
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::models::inference::VcovType;
-use crate::models::{self, CiMethod, FitSpec, Method};
+use crate::models::{self, CiMethod, FitSpec, Method, TestMethod};
 use crate::report::summary;
 use crate::results::RunResults;
 
@@ -50,10 +50,13 @@ pub struct FitArgs {
     /// profile (profile likelihood; profile penalized likelihood for firth).
     #[arg(long, default_value = "default")]
     pub ci: String,
-    /// Coefficient tests: default (Wald for ml; penalized likelihood-ratio
-    /// tests, one refit per coefficient, for firth, as logistf) or wald
-    /// (Wald z tests for firth too, as brglm2's summary; no refits). With
-    /// `--ci wald` as well, a Firth fit is a single fit.
+    /// Coefficient tests: default (Wald for ml; for firth, penalized
+    /// likelihood-ratio tests, one refit per coefficient, as logistf, except
+    /// above 50,000 rows with at least 100 events per parameter, where the
+    /// default intervals and tests are Wald), wald (Wald z tests, as brglm2's
+    /// summary; no refits) or lr (penalized likelihood-ratio tests for firth
+    /// at any size). With `--ci wald` and wald tests, a Firth fit is a single
+    /// fit.
     #[arg(long, default_value = "default")]
     pub tests: String,
     /// Output format: text or json.
@@ -133,15 +136,7 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     spec.vcov = VcovType::parse(&args.vcov)?;
     spec.level = args.level;
     spec.ci = CiMethod::parse(&args.ci)?;
-    spec.wald_tests = match args.tests.trim().to_ascii_lowercase().as_str() {
-        "default" => false,
-        "wald" => true,
-        other => {
-            return Err(Error::usage(format!(
-                "unknown test method '{other}' (use default or wald)"
-            )))
-        }
-    };
+    spec.tests = TestMethod::parse(&args.tests)?;
     spec.predict = args.predict.clone();
     spec.marginal_effects = args.ame;
     spec.lr_tests = args.lrt;

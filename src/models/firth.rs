@@ -18,7 +18,7 @@
 //! `(X'WX)^-1 U*` is below `1e-10 * max(1, |b_j|)` in every free coordinate;
 //! at most 500 iterations (convergence is linear, typically 20-60).
 
-use super::inference::{chisq_quantile, chisq_sf, profile_bound};
+use super::inference::{chisq_quantile, chisq_sf, find_root};
 use super::logit::{self, Control, Problem};
 use crate::linalg;
 
@@ -388,36 +388,90 @@ pub fn profile_interval(
     level: f64,
 ) -> (Option<f64>, Option<f64>) {
     let target = chisq_quantile(level, 1.0);
-    // Each point of the profile is fitted from three starts (the full
-    // estimate with b_j replaced, as logistf does; the previous point of the
-    // profile; zero) and the highest maximum is kept.
-    let bound = |direction: f64| {
-        let mut warm: Option<Vec<f64>> = None;
-        profile_bound(
-            |b| {
-                let mut fixed = vec![None; prob.p];
-                fixed[j] = Some(b);
-                let mut starts = vec![full.beta.clone(), vec![0.0; prob.p]];
-                if let Some(w) = &warm {
-                    starts.push(w.clone());
-                }
-                let best = best_constrained_fit(prob, &fixed, &starts);
-                match best {
-                    Some(f) => {
-                        let crit = 2.0 * (full.penalized_loglik - f.penalized_loglik);
-                        warm = Some(f.beta);
-                        crit
-                    }
-                    None => f64::NAN,
-                }
-            },
-            full.beta[j],
-            se,
-            direction,
-            target,
-        )
-    };
+    let bound = |direction: f64| trace_bound(prob, full, j, se, direction, target);
     (bound(-1.0), bound(1.0))
+}
+
+/// The first step of a profile trace, in standard errors.
+const TRACE_FIRST_STEP: f64 = 0.25;
+/// Each step of a trace aims to raise `sqrt(2 (l*(b_hat) - profile))` by
+/// this fraction of the cutoff's square root (about eight steps out to the
+/// bound of a quadratic profile).
+const TRACE_RESOLUTION: f64 = 0.125;
+
+/// The profile at `b_j = b`: the highest constrained maximum of l* from
+/// `starts` (their coefficient j is replaced by b), and its excess
+/// `2 (l*(b_hat) - max l*)`.
+fn profile_point(
+    prob: &Problem,
+    full: &FirthFit,
+    j: usize,
+    b: f64,
+    starts: &[&[f64]],
+) -> Option<(f64, Vec<f64>)> {
+    let mut fixed = vec![None; prob.p];
+    fixed[j] = Some(b);
+    let starts: Vec<Vec<f64>> = starts.iter().map(|s| s.to_vec()).collect();
+    let f = best_constrained_fit(prob, &fixed, &starts)?;
+    let excess = 2.0 * (full.penalized_loglik - f.penalized_loglik);
+    excess.is_finite().then_some((excess, f.beta))
+}
+
+/// One bound of the profile interval, found by following the profile out
+/// from the estimate by continuation. The profile is the *maximum* of l*
+/// over the other coefficients, and l* restricted to `b_j = b` can have two
+/// local maxima (on George & Epstein's court data near the upper bounds of
+/// three coefficients): a fit started from the estimate can land on the
+/// lower one, and the profile then seems to cross the cutoff early. So each
+/// point is fitted from the previous point's solution (which stays on the
+/// upper branch when the steps are small), from the estimate with `b_j`
+/// replaced (logistf's start) and from zero, and the highest maximum is
+/// kept; steps are sized so that the square root of the excess rises by
+/// about `TRACE_RESOLUTION` of the cutoff's. The bound is then solved
+/// between the last two points, each evaluation started from both of their
+/// solutions as well. `None` if the profile does not reach the cutoff
+/// (within 1e4 of the scale) or a constrained fit fails.
+fn trace_bound(
+    prob: &Problem,
+    full: &FirthFit,
+    j: usize,
+    se: f64,
+    direction: f64,
+    target: f64,
+) -> Option<f64> {
+    let scale = if se.is_finite() && se > 0.0 { se } else { 1.0 };
+    let center = full.beta[j];
+    let zero = vec![0.0; prob.p];
+    let limit = 1e4 * (1.0 + center.abs()) + 1e4 * scale;
+    // The last point inside the cutoff: b, its excess and its solution.
+    let (mut b_in, mut excess_in, mut beta_in) = (center, 0.0f64, full.beta.clone());
+    let mut step = TRACE_FIRST_STEP * scale;
+    let (b_out, beta_out) = loop {
+        let b = b_in + direction * step;
+        if (b - center).abs() > limit {
+            return None;
+        }
+        let (excess, beta) = profile_point(prob, full, j, b, &[&beta_in, &full.beta, &zero])?;
+        if excess >= target {
+            break (b, beta);
+        }
+        // The rate at which sqrt(excess) rises per unit of b, from the last
+        // step; the next step is sized to raise it by the resolution.
+        let rate = (excess.max(0.0).sqrt() - excess_in.max(0.0).sqrt()) / step;
+        let wanted = TRACE_RESOLUTION * target.sqrt();
+        step = if rate > 0.0 {
+            (wanted / rate).clamp(0.25 * step, 2.0 * step)
+        } else {
+            2.0 * step
+        };
+        (b_in, excess_in, beta_in) = (b, excess, beta);
+    };
+    let starts: [&[f64]; 4] = [&beta_in, &beta_out, &full.beta, &zero];
+    find_root(
+        |b| profile_point(prob, full, j, b, &starts).map_or(f64::NAN, |(e, _)| e - target),
+        b_in,
+        b_out,
+    )
 }
 
 /// FLIC (Puhl, Heinze et al. 2017): the intercept re-estimated by maximum

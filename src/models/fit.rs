@@ -7,8 +7,8 @@
 use super::inference::{self, VcovType};
 use super::separation;
 use super::{
-    choose_method, effects, firth, group_ids, logit, resampling, stage, CiMethod, FitSpec, Method,
-    SEPARATION_CHECK_MAX_ROWS,
+    choose_method, effects, firth, firth_wald_at_scale, group_ids, logit, resampling, stage,
+    CiMethod, FitSpec, Method, TestMethod, SEPARATION_CHECK_MAX_ROWS,
 };
 use crate::design::Design;
 use crate::error::{Error, Result};
@@ -50,6 +50,8 @@ struct Fitting<'a> {
     prob: logit::Problem<'a>,
     spec: &'a FitSpec,
     ci: CiMethod,
+    /// Wald tests of the coefficients (always for ML).
+    wald_tests: bool,
     robust: bool,
     clusters: Option<&'a [usize]>,
     names: Vec<String>,
@@ -91,6 +93,7 @@ pub fn fit_design(
         other => other,
     };
     let mut warnings = Vec::new();
+    let (ci, wald_tests) = firth_defaults(design, spec, method, ci, &mut warnings);
     if let Some(s) = separation.as_ref().filter(|s| s.separated) {
         warnings.push(separation_warning(s, method));
     }
@@ -100,6 +103,7 @@ pub fn fit_design(
         prob,
         spec,
         ci,
+        wald_tests,
         robust,
         clusters,
         names: design.names(),
@@ -498,12 +502,41 @@ fn firth_estimates(f: &Fitting, warnings: &mut Vec<String>) -> Result<Estimates>
         flic,
         history: Vec::new(),
         lr_tests,
-        p_value_method: if robust || spec.wald_tests {
+        p_value_method: if robust || f.wald_tests {
             PValueMethod::Wald
         } else {
             PValueMethod::PenalizedLrt
         },
     })
+}
+
+/// The interval method and whether the coefficient tests are Wald, after
+/// Firth's size rule (`firth_wald_at_scale`): at scale, what is left at
+/// its default becomes Wald, with a note.
+fn firth_defaults(
+    design: &Design,
+    spec: &FitSpec,
+    method: Method,
+    ci: CiMethod,
+    warnings: &mut Vec<String>,
+) -> (CiMethod, bool) {
+    let wald_tests = spec.tests == TestMethod::Wald;
+    let defaults = spec.ci == CiMethod::Default || spec.tests == TestMethod::Default;
+    if method != Method::Firth || !defaults || spec.vcov != VcovType::Model {
+        return (ci, wald_tests);
+    }
+    match firth_wald_at_scale(design) {
+        Some(note) => {
+            warnings.push(note);
+            let ci = if spec.ci == CiMethod::Default {
+                CiMethod::Wald
+            } else {
+                ci
+            };
+            (ci, wald_tests || spec.tests == TestMethod::Default)
+        }
+        None => (ci, wald_tests),
+    }
 }
 
 /// Each Firth coefficient's test and interval.
@@ -517,7 +550,7 @@ fn firth_coefficients(f: &Fitting, fit: &firth::FirthFit, vcov: &[f64]) -> Vec<C
         // on the robust SEs (the penalized likelihood knows nothing of
         // the covariance); with the model covariance, logistf's
         // penalized LR test and profile interval.
-        let (stat, pv) = if robust || spec.wald_tests {
+        let (stat, pv) = if robust || f.wald_tests {
             (w.z, w.p_value)
         } else {
             firth::penalized_lr_test(prob, fit, &[j]).unwrap_or((f64::NAN, f64::NAN))

@@ -88,6 +88,62 @@ impl CiMethod {
     }
 }
 
+/// Coefficient tests: `Default` is Wald for ML and, for Firth, penalized
+/// likelihood-ratio tests (logistf) except at scale (see
+/// `firth_wald_at_scale`); `Wald` and `Likelihood` ask for one explicitly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestMethod {
+    Default,
+    Wald,
+    /// Penalized likelihood-ratio tests for Firth (Wald for ML).
+    Likelihood,
+}
+
+impl TestMethod {
+    pub fn parse(text: &str) -> Result<TestMethod> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "default" => Ok(TestMethod::Default),
+            "wald" => Ok(TestMethod::Wald),
+            "lr" => Ok(TestMethod::Likelihood),
+            other => Err(Error::usage(format!(
+                "unknown test method '{other}' (use default, wald or lr)"
+            ))),
+        }
+    }
+}
+
+/// Firth designs with more rows than this, and at least
+/// `FIRTH_WALD_MIN_EVENTS_PER_PARAMETER` events per parameter, get Wald
+/// intervals and tests by default (see `firth_wald_at_scale`).
+pub const FIRTH_PROFILE_MAX_ROWS: usize = 50_000;
+pub const FIRTH_WALD_MIN_EVENTS_PER_PARAMETER: f64 = 100.0;
+
+/// The size rule of Firth's default inference. Profile penalized-likelihood
+/// intervals and penalized likelihood-ratio tests (logistf's) refit the
+/// model on all rows, dozens of times; they matter where the penalized
+/// likelihood is far from quadratic: few rows, or few events per parameter
+/// (rare outcomes, separation). With more than `FIRTH_PROFILE_MAX_ROWS` rows
+/// and at least `FIRTH_WALD_MIN_EVENTS_PER_PARAMETER` events (the rarer
+/// outcome) per parameter, the defaults are Wald intervals and tests (one
+/// fit, as brglm2); the returned note says so and how to ask for the
+/// profile. `None`: logistf's defaults.
+pub fn firth_wald_at_scale(design: &Design) -> Option<String> {
+    if design.n <= FIRTH_PROFILE_MAX_ROWS {
+        return None;
+    }
+    let ones = design.y.iter().filter(|&&v| v == 1.0).count();
+    let events = ones.min(design.n - ones);
+    let epp = events as f64 / design.p as f64;
+    (epp >= FIRTH_WALD_MIN_EVENTS_PER_PARAMETER).then(|| {
+        format!(
+            "{} rows and {events} events ({epp:.0} per parameter): Firth's default intervals and tests are Wald here \
+             (more than {FIRTH_PROFILE_MAX_ROWS} rows and at least {FIRTH_WALD_MIN_EVENTS_PER_PARAMETER} events per parameter); \
+             --ci profile --tests lr gives logistf's profile intervals and penalized likelihood-ratio tests (dozens of refits)",
+            design.n
+        )
+    })
+}
+
 /// Events per parameter below which `--method auto` uses Firth.
 pub const AUTO_MIN_EVENTS_PER_PARAMETER: f64 = 10.0;
 
@@ -145,9 +201,9 @@ pub struct FitSpec {
     pub vcov: VcovType,
     pub level: f64,
     pub ci: CiMethod,
-    /// Wald tests of the coefficients for Firth too (instead of penalized
-    /// likelihood-ratio tests).
-    pub wald_tests: bool,
+    /// Tests of the coefficients (for Firth: penalized likelihood-ratio or
+    /// Wald).
+    pub tests: TestMethod,
     /// Prediction profiles, each `name=value,...`.
     pub predict: Vec<String>,
     pub marginal_effects: bool,
@@ -173,7 +229,7 @@ impl FitSpec {
             vcov: VcovType::Model,
             level: 0.95,
             ci: CiMethod::Default,
-            wald_tests: false,
+            tests: TestMethod::Default,
             predict: vec![],
             marginal_effects: false,
             lr_tests: false,

@@ -94,26 +94,44 @@ firth_newton <- function(X, y, b, free = seq_len(ncol(X))) {
   list(coef = b, pl = pl)
 }
 
-# max over b with b_j fixed at `value` of l* (penalty on the full design).
-constrained_max <- function(X, y, bhat, j, value) {
-  start <- bhat
-  start[j] <- value
-  firth_newton(X, y, start, free = seq_len(ncol(X))[-j])$pl
+# max over b with b_j fixed at `value` of l* (penalty on the full design),
+# from the estimate with b_j replaced (logistf's start) and from `others`:
+# the highest maximum is kept.
+constrained_fit <- function(X, y, bhat, j, value, others = list()) {
+  best <- NULL
+  for (k in seq_len(1 + length(others))) {
+    start <- c(list(bhat), others)[[k]]
+    start[j] <- value
+    r <- tryCatch(firth_newton(X, y, start, free = seq_len(ncol(X))[-j]),
+                  error = function(e) NULL)
+    if (!is.null(r) && (is.null(best) || r$pl > best$pl)) best <- r
+  }
+  if (is.null(best)) stop("no constrained fit converged")
+  best
 }
+constrained_max <- function(X, y, bhat, j, value) constrained_fit(X, y, bhat, j, value)$pl
 
+# The profile is the maximum of l* over the other coefficients, and with b_j
+# fixed l* can have two local maxima (George & Epstein near the upper bounds
+# of pc, sp and st): from the estimate alone the fit can land on the lower
+# one. So the profile is followed out from the estimate by continuation, in
+# steps of se_j / 10, each point also started from the previous point's
+# solution, and the bound solved between the last two points with both of
+# their solutions as starts (tests/r/firth_profile.R checks this against
+# many random starts).
 profile_ci <- function(X, y, bhat, se, pl0, j, level) {
   target <- qchisq(level, 1)
-  f <- function(v) 2 * (pl0 - constrained_max(X, y, bhat, j, v)) - target
   side <- function(dir) {
-    step <- se[j]
-    inner <- bhat[j]
+    inner <- list(v = bhat[j], coef = bhat)
     repeat {
-      outer <- bhat[j] + dir * step
-      if (f(outer) > 0) break
-      inner <- outer
-      step <- step * 2
+      v <- inner$v + dir * se[j] / 10
+      r <- constrained_fit(X, y, bhat, j, v, list(inner$coef))
+      if (2 * (pl0 - r$pl) > target) break
+      inner <- list(v = v, coef = r$coef)
     }
-    uniroot(f, sort(c(inner, outer)), tol = 1e-13)$root
+    starts <- list(inner$coef, r$coef)
+    f <- function(u) 2 * (pl0 - constrained_fit(X, y, bhat, j, u, starts)$pl) - target
+    uniroot(f, sort(c(inner$v, v)), tol = 1e-13)$root
   }
   c(side(-1), side(1))
 }
