@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod bib;
 pub mod csv_scan;
 pub mod dataset;
 pub mod design;

@@ -55,6 +55,18 @@ enum Command {
         #[arg(long)]
         write_codebook: bool,
     },
+    /// The dataset's sources as BibTeX (one @misc entry per row of sources.csv).
+    Sources {
+        /// Write BibTeX (the only output so far; required).
+        #[arg(long, required = true)]
+        bib: bool,
+        /// The dataset directory.
+        #[arg(long, default_value = "datasets")]
+        data_dir: PathBuf,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write the analysis panels (treaty, provision, treaty-year) as CSV or JSON.
     Export(app::ExportArgs),
     /// Extend the dataset.
@@ -93,6 +105,11 @@ fn main() -> ExitCode {
             data_dir,
             write_codebook,
         } => app::status(&data_dir, write_codebook),
+        Command::Sources {
+            bib: _,
+            data_dir,
+            out,
+        } => sovcost::bib::sources_command(&data_dir, out.as_deref()),
         Command::Export(args) => app::export(&args),
         Command::Treaty(TreatyCommand::Add { file, data_dir }) => app::treaty_add(&data_dir, &file),
     };
