@@ -628,37 +628,78 @@ pub fn export(args: &ExportArgs) -> Result<String> {
         ),
     ];
     let mut lines = Vec::new();
+    let mut files = Vec::new();
     for (name, table) in &tables {
         let raw = crate::dataset::RawTable::from_table(table)?;
-        let (header, rows) = (raw.header, raw.rows);
-        let path = args.out.join(format!("{name}.{format}"));
-        let bytes = if format == "csv" {
-            crate::dataset::csv_text(&header, &rows)
-        } else {
-            let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
-                .iter()
-                .map(|r| {
-                    header
-                        .iter()
-                        .map(|h| {
-                            let v = &r[h];
-                            let value = match v.parse::<f64>() {
-                                Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9e15 => {
-                                    serde_json::json!(x as i64)
-                                }
-                                Ok(x) if x.is_finite() => serde_json::json!(x),
-                                _ if v == "NA" => serde_json::Value::Null,
-                                _ => serde_json::Value::String(v.clone()),
-                            };
-                            (h.clone(), value)
-                        })
-                        .collect()
-                })
-                .collect();
-            to_json(&objects)?
-        };
+        let file = format!("{name}.{format}");
+        let path = args.out.join(&file);
+        let bytes = panel_bytes(&format, &raw.header, &raw.rows)?;
         crate::io::write_atomic(&path, bytes.as_bytes())?;
-        lines.push(format!("{} ({} rows)", path.display(), rows.len()));
+        lines.push(format!("{} ({} rows)", path.display(), raw.rows.len()));
+        files.push((file, raw.header, raw.rows.len()));
     }
+    let headers: Vec<(String, Vec<String>)> = files
+        .iter()
+        .map(|(f, h, _)| (f.clone(), h.clone()))
+        .collect();
+    let dictionary = crate::dictionary::dictionary_csv(&headers)?;
+    let path = args.out.join("dictionary.csv");
+    crate::io::write_atomic(&path, dictionary.as_bytes())?;
+    lines.push(path.display().to_string());
+    let manifest = export_manifest(args, &format, &files)?;
+    let path = args.out.join("export.json");
+    crate::io::write_atomic(&path, manifest.as_bytes())?;
+    lines.push(path.display().to_string());
     Ok(format!("wrote {}\n", lines.join(", ")))
+}
+
+/// A panel as CSV, or as JSON objects (numbers as numbers, `NA` as null).
+fn panel_bytes(format: &str, header: &[String], rows: &[crate::dataset::Row]) -> Result<String> {
+    if format == "csv" {
+        return Ok(crate::dataset::csv_text(header, rows));
+    }
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+        .iter()
+        .map(|r| {
+            header
+                .iter()
+                .map(|h| {
+                    let v = &r[h];
+                    let value = match v.parse::<f64>() {
+                        Ok(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9e15 => {
+                            serde_json::json!(x as i64)
+                        }
+                        Ok(x) if x.is_finite() => serde_json::json!(x),
+                        _ if v == "NA" => serde_json::Value::Null,
+                        _ => serde_json::Value::String(v.clone()),
+                    };
+                    (h.clone(), value)
+                })
+                .collect()
+        })
+        .collect();
+    to_json(&objects)
+}
+
+/// `export.json`: the options that produced the panels, and the dataset's hash
+/// (the same `dataset_sha256` as in reports/results.json).
+fn export_manifest(
+    args: &ExportArgs,
+    format: &str,
+    files: &[(String, Vec<String>, usize)],
+) -> Result<String> {
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(f, h, n)| serde_json::json!({"file": f, "rows": n, "columns": h.len()}))
+        .collect();
+    let manifest = serde_json::json!({
+        "sovcost_version": env!("CARGO_PKG_VERSION"),
+        "format": format,
+        "cutoff": args.cutoff,
+        "include_unverified": args.include_unverified,
+        "dataset_sha256": content_hash(&args.data_dir, "csv")?,
+        "files": files,
+        "dictionary": "dictionary.csv",
+    });
+    to_json(&manifest)
 }

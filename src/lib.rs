@@ -13,6 +13,7 @@ pub mod bib;
 pub mod csv_scan;
 pub mod dataset;
 pub mod design;
+pub mod dictionary;
 pub mod error;
 pub mod formula;
 pub mod io;

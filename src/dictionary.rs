@@ -1,0 +1,148 @@
+//! The data dictionary of the exported panels (`dictionary.csv`, written by
+//! `sovcost export` beside them): one row per file and column with its type,
+//! meaning and allowed values. Types are `string`, `integer` (0/1 flags
+//! included) or `number`; `NA` marks an unknown value in any column.
+
+use crate::dataset::{ACCEPTANCE_MODES, CODINGS, ISSUE_AREAS, KINDS, MECHANISMS};
+use crate::error::{Error, Result};
+
+/// One column of an exported panel.
+pub struct Entry {
+    pub column: String,
+    pub kind: &'static str,
+    pub meaning: String,
+    pub allowed: String,
+}
+
+fn entry(column: &str, kind: &'static str, meaning: &str, allowed: &str) -> Entry {
+    Entry {
+        column: column.into(),
+        kind,
+        meaning: meaning.into(),
+        allowed: allowed.into(),
+    }
+}
+
+fn one_of(values: &[&str]) -> String {
+    values.join(" | ")
+}
+
+const FLAG: &str = "0 | 1";
+
+/// The columns shared by several panels, and the codings of treaties.csv.
+fn common(column: &str) -> Option<Entry> {
+    let e = match column {
+        "treaty_id" => entry(column, "string", "The instrument (treaties.csv treaty_id).", "a treaty_id"),
+        "issue_area" => entry(column, "string", "Subject area (CODEBOOK.md section 4).", &one_of(ISSUE_AREAS)),
+        "soft_law" => entry(column, "integer", "1 for a non-binding declaration or resolution.", FLAG),
+        "sovereignty_cost" => entry(column, "number", "The composite sovereignty-cost index, mean of eight scaled components (CODEBOOK.md section 10).", "0 to 1"),
+        "core_sovereignty" => entry(column, "integer", "1 if the instrument reaches territorial integrity or regime security (9.11); the moderator.", FLAG),
+        _ => {
+            let (name, max) = CODINGS.iter().find(|(n, _)| *n == column)?;
+            let allowed = if *max == 1 { FLAG.to_string() } else { format!("0 to {max}") };
+            entry(name, "integer", "A coding of the instrument's text (CODEBOOK.md section 9).", &allowed)
+        }
+    };
+    Some(e)
+}
+
+fn treaty_panel(column: &str) -> Option<Entry> {
+    let e = match column {
+        "short_name" => entry(column, "string", "Usual short name.", ""),
+        "kind" => entry(column, "string", "Form of the instrument.", &one_of(KINDS)),
+        "adopted_year" => entry(column, "integer", "Year of adoption or of opening for signature.", "a year"),
+        "delegation_unavoidable" => entry(column, "integer", "Strongest delegation China cannot avoid on joining (CODEBOOK.md section 10).", "0 to 4"),
+        "delegation_only" => entry(column, "number", "delegation_unavoidable / 4.", "0 to 1"),
+        "hard_law" => entry(column, "integer", "1 if obligation = 2 and delegation_unavoidable >= 3.", FLAG),
+        "sovereignty_cost_max" => entry(column, "number", "sovereignty_cost with delegation_max in place of delegation_unavoidable.", "0 to 1"),
+        "joined" => entry(column, "integer", "China signed or consented (declarations: voted yes or joined the consensus) by the cutoff; NA if unknown.", "0 | 1 | NA"),
+        "bound" => entry(column, "integer", "China consented to be bound by the cutoff; NA if unknown.", "0 | 1 | NA"),
+        "status" => entry(column, "string", "China's participation status (status.csv).", &one_of(crate::outcome::Status::NAMES)),
+        "voted_no" => entry(column, "integer", "China voted against the text by the cutoff.", FLAG),
+        "opted_out" => entry(column, "integer", "China avoided at least one delegation provision of the instrument.", FLAG),
+        "join_year" => entry(column, "integer", "Year of the first joining act; NA if not joined or not known.", "a year | NA"),
+        _ => return common(column),
+    };
+    Some(e)
+}
+
+fn provision_panel(column: &str) -> Option<Entry> {
+    let e = match column {
+        "provision_id" => entry(column, "string", "The delegation provision (provisions.csv provision_id).", "a provision_id"),
+        "mechanism" => entry(column, "string", "Type of mechanism.", &one_of(MECHANISMS)),
+        "level" => entry(column, "integer", "Delegation level of the mechanism (CODEBOOK.md section 9.3).", "0 to 4"),
+        "acceptance_mode" => entry(column, "string", "How the provision applies to a party (opt_out or opt_in in this panel).", &one_of(ACCEPTANCE_MODES)),
+        "opt_out_mode" => entry(column, "integer", "1 if acceptance_mode is opt_out.", FLAG),
+        "avoided" => entry(column, "integer", "1 if China avoided the provision (opt_out: a reservation; opt_in: no accepting declaration).", FLAG),
+        _ => return common(column),
+    };
+    Some(e)
+}
+
+fn treaty_year_panel(column: &str) -> Option<Entry> {
+    let e = match column {
+        "year" => entry(
+            column,
+            "integer",
+            "Calendar year of the risk set row.",
+            "a year",
+        ),
+        "duration" => entry(
+            column,
+            "integer",
+            "Years at risk so far (1 in the first year).",
+            "1 or more",
+        ),
+        "log_duration" => entry(column, "number", "Natural log of duration.", "0 or more"),
+        "event" => entry(column, "integer", "1 in the year China joined.", FLAG),
+        "after_1998" => entry(column, "integer", "1 from 1998.", FLAG),
+        "after_2001" => entry(column, "integer", "1 from 2002.", FLAG),
+        "period" => entry(
+            column,
+            "string",
+            "Period of the year.",
+            "before_1998 | 1998_2001 | from_2002",
+        ),
+        _ => return common(column),
+    };
+    Some(e)
+}
+
+/// The entry of a panel's column (`panel` is the file stem, e.g. `treaty_panel`).
+pub fn lookup(panel: &str, column: &str) -> Result<Entry> {
+    let found = match panel {
+        "treaty_panel" => treaty_panel(column),
+        "provision_panel" => provision_panel(column),
+        "treaty_year_panel" => treaty_year_panel(column),
+        _ => None,
+    };
+    found.ok_or_else(|| {
+        Error::internal(format!(
+            "the data dictionary has no entry for {panel}.{column}"
+        ))
+    })
+}
+
+/// `dictionary.csv` for the given files and their headers.
+pub fn dictionary_csv(files: &[(String, Vec<String>)]) -> Result<String> {
+    let header: Vec<String> = ["file", "column", "type", "meaning", "allowed_values"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for (file, columns) in files {
+        let stem = file.split('.').next().unwrap_or(file);
+        for column in columns {
+            let e = lookup(stem, column)?;
+            let values = [
+                file.clone(),
+                e.column,
+                e.kind.to_string(),
+                e.meaning,
+                e.allowed,
+            ];
+            rows.push(header.iter().cloned().zip(values).collect());
+        }
+    }
+    Ok(crate::dataset::csv_text(&header, &rows))
+}
