@@ -4,7 +4,7 @@
 
 use super::sample;
 use super::spec::Spec;
-use super::Context;
+use super::{push_table, Context};
 use crate::error::Result;
 use crate::models::exact;
 use crate::panel::{self, ProvisionRecord};
@@ -55,12 +55,8 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
             .figures
             .push(FigureData::OptOuts { rows: by_mechanism });
     }
-    if spec.outputs.table("opt_outs") {
-        result.tables.push(opt_outs_table(rows));
-    }
-    if spec.outputs.table("opt_out_detail") {
-        result.tables.push(detail_table(&prov));
-    }
+    push_table(result, spec, opt_outs_table(rows));
+    push_table(result, spec, detail_table(&prov));
     Ok(())
 }
 

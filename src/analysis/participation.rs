@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::sample;
 use super::spec::{Outcome, ParticipationSpec, Spec};
-use super::{base_result, verdict, Context};
+use super::{base_result, push_table, verdict, Context};
 use crate::error::Result;
 use crate::models::exact;
 use crate::panel::TreatyRecord;
@@ -150,25 +150,26 @@ fn rates(
             .figures
             .push(FigureData::ParticipationByCost { rows: figure });
     }
-    if !spec.outputs.table("participation") {
-        return Ok(counts);
-    }
-    result.tables.push(TableOut {
-        name: "participation".into(),
-        caption: format!(
-            "China's participation ({}) by part of the universe, {:.0} % exact intervals",
-            ps.outcome.as_str(),
-            level * 100.0
-        ),
-        header: vec![
-            "Instruments".into(),
-            "N".into(),
-            "Joined".into(),
-            "Rate".into(),
-            "Interval".into(),
-        ],
-        rows,
-    });
+    push_table(
+        result,
+        spec,
+        TableOut {
+            name: "participation".into(),
+            caption: format!(
+                "China's participation ({}) by part of the universe, {:.0} % exact intervals",
+                ps.outcome.as_str(),
+                level * 100.0
+            ),
+            header: vec![
+                "Instruments".into(),
+                "N".into(),
+                "Joined".into(),
+                "Rate".into(),
+                "Interval".into(),
+            ],
+            rows,
+        },
+    );
     Ok(counts)
 }
 

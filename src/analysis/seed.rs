@@ -130,8 +130,7 @@ fn votes(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()> 
             .iter()
             .find(|a| {
                 ctx.data.actions.get(a, "treaty_id") == g("treaty_id")
-                    && ["vote_yes", "vote_no", "abstention", "consensus_adoption"]
-                        .contains(&ctx.data.actions.get(a, "action"))
+                    && crate::dataset::VOTE_ACTIONS.contains(&ctx.data.actions.get(a, "action"))
             })
             .map(|a| ctx.data.actions.get(a, "action").replace('_', " "))
             .unwrap_or_else(|| "not recorded".into());

@@ -50,13 +50,6 @@ words! {
     }
 }
 
-impl Direction {
-    /// In words ("not positive").
-    pub fn words(self) -> String {
-        self.as_str().replace('_', " ")
-    }
-}
-
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Check {
     pub model: String,

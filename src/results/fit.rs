@@ -222,10 +222,3 @@ words! {
         PenalizedLrt = "penalized_lrt",
     }
 }
-
-impl PValueMethod {
-    /// In words ("penalized lrt").
-    pub fn words(self) -> String {
-        self.as_str().replace('_', " ")
-    }
-}

@@ -21,6 +21,10 @@ macro_rules! words {
             pub fn parse(s: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|x| x.as_str() == s)
             }
+            /// In words, underscores as spaces ("not positive").
+            pub fn words(self) -> String {
+                self.as_str().replace('_', " ")
+            }
             /// The words, for messages ("a, b, c").
             pub fn choices() -> String {
                 let w: Vec<&str> = Self::ALL.iter().map(|x| x.as_str()).collect();
