@@ -502,42 +502,6 @@ pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
     })
 }
 
-/// The one-screen summary of the verdicts.
-pub fn verdict_summary(r: &RunResults) -> String {
-    let mut s = format!(
-        "sovcost {} · dataset {} ({} instruments, {} actions) · {}\n\n",
-        r.sovcost_version,
-        &r.dataset_sha256[..12],
-        r.instruments,
-        r.actions,
-        crate::report::document::seed_words(r)
-    );
-    for a in &r.analyses {
-        s.push_str(&format!(
-            "{:<15} {}\n",
-            a.verdict.as_str().to_uppercase(),
-            a.title
-        ));
-        for n in a.numbers.iter().take(3) {
-            let ci = match (n.low, n.high) {
-                (Some(l), Some(h)) => format!(
-                    " [{}, {}]",
-                    crate::report::format::num(l),
-                    crate::report::format::num(h)
-                ),
-                _ => String::new(),
-            };
-            s.push_str(&format!(
-                "{:<15}   {}: {}{ci}\n",
-                "",
-                n.label,
-                crate::report::format::num(n.value)
-            ));
-        }
-    }
-    s
-}
-
 /// `sovcost run`: runs, writes the reports, returns the summary.
 pub fn run(args: &RunArgs) -> Result<String> {
     let started = std::time::Instant::now();
@@ -548,7 +512,7 @@ pub fn run(args: &RunArgs) -> Result<String> {
     crate::models::stage("all analyses", started);
     let written = crate::report::write_reports(&results, &out)?;
     crate::models::stage("analyses and reports", started);
-    let mut summary = verdict_summary(&results);
+    let mut summary = crate::report::screen::verdicts(&results);
     summary.push_str(&format!(
         "\nwrote {} files to {} (report.md, report.html, results.json, tables/, figures/)\n",
         written.len(),

@@ -239,6 +239,7 @@ fn cost_numbers(
         high: fit.coefficients[j].conf_high.map(|h| (h * sd).exp()),
         note: format!("interval: {} at {:.0} %", fit.ci_method, level * 100.0),
     });
+    result.headline.push("odds_ratio_per_sd".into());
     // Linear predictor without the cost term, at the means of the others.
     let base_values = crate::models::effects::profile_values(design, "")?;
     let row = design.build_row(&base_values);

@@ -73,8 +73,11 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         question: spec.question.clone(),
         kind: spec.kind(),
         file: file.display().to_string(),
-        frame: spec.sample.frame,
-        cutoff: spec.sample.cutoff.clone(),
+        frame: spec.kind().samples_panels().then_some(spec.sample.frame),
+        cutoff: spec
+            .kind()
+            .samples_panels()
+            .then(|| spec.sample.cutoff.clone()),
         include_unverified: spec.sample.include_unverified,
         n,
         seed: None,
@@ -87,6 +90,7 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         tables: vec![],
         figures: vec![],
         notes: vec![],
+        headline: vec![],
     }
 }
 
@@ -174,7 +178,7 @@ fn check_of(label: &str, fit: &FitResult, h: &Hypothesis, file: &Path) -> Result
         conf_low: c.conf_low,
         conf_high: c.conf_high,
         p_value: c.p_value,
-        p_value_method: fit.p_value_method.as_str().to_string(),
+        p_value_method: fit.p_value_method.description().to_string(),
         outcome: verdict::judge(h.direction, c.estimate, c.p_value, h.alpha),
     })
 }

@@ -27,6 +27,7 @@ pub fn add(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()
             high: Some(pi.clopper_pearson_high),
             note: format!("{k} of {total}, Clopper-Pearson interval"),
         });
+        result.headline.push("avoided_share".into());
     }
     let mut rows = Vec::new();
     let mut by_mechanism = Vec::new();

@@ -42,6 +42,7 @@ pub fn run(
     let (ks, ns) = counts["soft_law"];
     let (kh, nh) = counts["hard_end"];
     let mut checks = Vec::new();
+    result.headline = vec!["rate_soft_law".into(), "rate_hard_end".into()];
     if ns > 0 && nh > 0 {
         let (d, lo, hi) = exact::newcombe_difference(ks, ns, kh, nh, level)?;
         result.numbers.push(Number {

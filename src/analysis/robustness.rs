@@ -10,16 +10,17 @@ use super::{base_result, fit_model, push_table, sample, spec_error, verdict, Con
 use crate::error::{Error, Location, Result};
 use crate::models::{self, FitSpec, Method};
 use crate::panel::{self, TreatyRecord};
-use crate::results::{AnalysisResult, FitResult, Number, TableOut, Verdict};
+use crate::results::{AnalysisResult, Check, FitResult, Number, TableOut, Verdict};
 use crate::table::Table;
 
-/// The rows of the robustness table and the outcome of each variant.
+/// The rows of the robustness table and the check of each variant.
 struct Variants<'a> {
     h: &'a Hypothesis,
     /// The base model's method, as the spec gives it.
     method: &'static str,
     rows: Vec<Vec<String>>,
-    outcomes: Vec<Verdict>,
+    /// One check per variant (the variant's label as its model), in table order.
+    checks: Vec<Check>,
 }
 
 impl Variants<'_> {
@@ -28,15 +29,61 @@ impl Variants<'_> {
         if let Some(c) = fit.coefficients.iter().find(|c| c.term == term) {
             let o = verdict::judge(self.h.direction, c.estimate, c.p_value, self.h.alpha);
             self.rows.push(vec![
-                label,
+                label.clone(),
                 fit.method.clone(),
                 format!("{:.3}", c.estimate),
                 format!("{:.4}", c.p_value),
-                fit.p_value_method.words(),
+                fit.p_value_method.short().to_string(),
                 o.to_string(),
             ]);
-            self.outcomes.push(o);
+            self.push_check(
+                label,
+                term,
+                c.estimate,
+                (c.conf_low, c.conf_high),
+                c.p_value,
+                fit.p_value_method.description().to_string(),
+                o,
+            );
         }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_check(
+        &mut self,
+        label: String,
+        term: &str,
+        estimate: f64,
+        (conf_low, conf_high): (Option<f64>, Option<f64>),
+        p_value: f64,
+        test: String,
+        outcome: Verdict,
+    ) {
+        self.checks.push(Check {
+            model: label,
+            term: term.to_string(),
+            direction: self.h.direction,
+            alpha: self.h.alpha,
+            estimate,
+            conf_low,
+            conf_high,
+            p_value,
+            p_value_method: test,
+            outcome,
+        });
+    }
+
+    fn outcomes(&self) -> Vec<Verdict> {
+        self.checks.iter().map(|c| c.outcome).collect()
+    }
+}
+
+/// An estimator as the robustness table names it.
+fn estimator_words(method: Method) -> &'static str {
+    match method {
+        Method::Ml => "Maximum-likelihood estimator",
+        Method::Firth => "Firth estimator",
+        Method::Auto => "Estimator chosen by the data",
     }
 }
 
@@ -71,7 +118,7 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
         h,
         method: m.fit.method.label(),
         rows: Vec::new(),
-        outcomes: Vec::new(),
+        checks: Vec::new(),
     };
     let table = panel::treaty_table(&records)?;
     let fit = |t: &Table, model: &ModelFit| {
@@ -92,11 +139,7 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
             ..m.fit.clone()
         };
         let f = fit(&table, &model)?;
-        v.add(
-            format!("{} estimator", method.label().to_uppercase()),
-            &f,
-            &h.term,
-        );
+        v.add(estimator_words(method).to_string(), &f, &h.term);
     }
     let seed = ctx.seed(rs.seed);
     result.seed = Some(seed);
@@ -113,7 +156,14 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
                 ..m.fit.clone()
             },
         )?;
-        v.add(format!("Index: {idx}"), &f, idx);
+        v.add(
+            format!(
+                "Cost index: {}",
+                crate::results::term_words(idx).to_lowercase()
+            ),
+            &f,
+            idx,
+        );
     }
     // With unverified facts.
     {
@@ -134,11 +184,11 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
         TableOut {
             name: "robustness".into(),
             caption: format!(
-                "Robustness of {} ({} of {}, expected {})",
-                rs.analysis,
-                h.term,
-                m.fit.formula_text(),
-                h.direction
+                "Robustness of {}: the coefficient of {} (outcome: {}), expected {}, under each variant",
+                base.title,
+                crate::results::term_words(&h.term).to_lowercase(),
+                m.fit.formula.response.replace('_', " "),
+                h.direction.words()
             ),
             header: vec![
                 "Variant".into(),
@@ -148,11 +198,12 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
                 "Test".into(),
                 "Outcome".into(),
             ],
-            rows: v.rows,
+            rows: std::mem::take(&mut v.rows),
         },
     );
-    let main = v.outcomes.first().copied();
-    let all_same = v.outcomes.iter().all(|o| Some(*o) == main) && flips.is_empty();
+    let outcomes = v.outcomes();
+    let main = outcomes.first().copied();
+    let all_same = outcomes.iter().all(|o| Some(*o) == main) && flips.is_empty();
     result.verdict = match main {
         Some(o) if all_same => o,
         _ => Verdict::Inconclusive,
@@ -163,9 +214,31 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, rs: &RobustnessSpec) -> Resu
             main.map(|o| o.as_str()).unwrap_or("")
         )
     } else {
-        let words: Vec<&str> = v.outcomes.iter().map(|o| o.as_str()).collect();
-        format!("the variants disagree: {}", words.join(", "))
+        let differ: Vec<&Check> = v
+            .checks
+            .iter()
+            .filter(|c| Some(c.outcome) != main)
+            .collect();
+        let mut parts = vec![format!(
+            "the first variant ({}) gives '{}'",
+            v.checks.first().map(|c| c.model.as_str()).unwrap_or(""),
+            main.map(|o| o.as_str()).unwrap_or("")
+        )];
+        if !differ.is_empty() {
+            parts.push(format!(
+                "others do not: {}",
+                verdict::reason(&differ.into_iter().cloned().collect::<Vec<_>>())
+            ));
+        }
+        if !flips.is_empty() {
+            parts.push(format!(
+                "leaving out one instrument changes it: {}",
+                flips.join(", ")
+            ));
+        }
+        parts.join("; ")
     };
+    result.checks = v.checks;
     Ok(result)
 }
 
@@ -188,18 +261,27 @@ fn permutation(
         f.coefficients.iter().find(|c| c.term == v.h.term),
     ) {
         let o = verdict::judge(v.h.direction, c.estimate, pt.p_value, v.h.alpha);
+        let label = format!(
+            "Permutation test ({} permutations, seed {})",
+            pt.replicates, pt.seed
+        );
+        v.push_check(
+            label.clone(),
+            &v.h.term.clone(),
+            c.estimate,
+            (None, None),
+            pt.p_value,
+            "permutation".into(),
+            o,
+        );
         v.rows.push(vec![
-            format!(
-                "Permutation test ({} permutations, seed {})",
-                pt.replicates, pt.seed
-            ),
+            label,
             f.method.clone(),
             format!("{:.3}", c.estimate),
             format!("{:.4} ± {:.4}", pt.p_value, pt.monte_carlo_se),
             "permutation".into(),
             o.to_string(),
         ]);
-        v.outcomes.push(o);
     }
     Ok(())
 }
@@ -228,7 +310,7 @@ fn leave_one_out(
         if let Some(c) = f.coefficients.iter().find(|c| c.term == v.h.term) {
             let o = verdict::judge(v.h.direction, c.estimate, c.p_value, v.h.alpha);
             loo_p.push(vec![r.sovereignty_cost, c.estimate, c.p_value]);
-            if Some(o) != v.outcomes.first().copied() {
+            if Some(o) != v.checks.first().map(|c| c.outcome) {
                 flips.push(format!("{} ({o})", r.short_name));
             }
         }

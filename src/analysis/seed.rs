@@ -14,7 +14,8 @@ use crate::results::{AnalysisResult, Check, Direction, Number, TableOut};
 pub fn run(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult> {
     let mut result = base_result(file, spec, 0);
     let level = spec.level();
-    let alpha = 1.0 - level;
+    // Read, not derived from the level: 1 - (1 - 0.05) is not 0.05.
+    let alpha = spec.alpha();
     votes(ctx, spec, &mut result)?;
     // Jiang Zemin's human-rights articles: framing by audience.
     let jiang = crate::dataset::RawTable::read_file(&ctx.data.dir.join("jiang_discourse.csv"))?;

@@ -123,6 +123,10 @@ pub fn run(file: &Path, spec: &Spec, s: &SimulationSpec, seed: u64) -> AnalysisR
     let diff = soft_wrong_weak - full_wrong_weak;
     let se = (mc(soft_wrong_weak).powi(2) + mc(full_wrong_weak).powi(2)).sqrt();
     let outcome = verdict::judge_interval(diff, diff - 1.96 * se, 0.0);
+    result.headline = vec![
+        "soft_misclassifies_weak".into(),
+        "full_misclassifies_weak".into(),
+    ];
     let checks = vec![Check {
         model: "simulation".into(),
         term: "soft-law-only misclassification minus full-universe misclassification (weak state)"

@@ -175,9 +175,13 @@ impl Spec {
             _ => None,
         }
     }
+    /// The first hypothesis's significance level (0.05 without one).
+    pub fn alpha(&self) -> f64 {
+        self.hypotheses.first().map(|h| h.alpha).unwrap_or(0.05)
+    }
     /// The interval level: one minus the first hypothesis's alpha.
     pub fn level(&self) -> f64 {
-        1.0 - self.hypotheses.first().map(|h| h.alpha).unwrap_or(0.05)
+        1.0 - self.alpha()
     }
 }
 

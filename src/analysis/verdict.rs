@@ -72,7 +72,8 @@ pub fn combine(outcomes: &[Verdict]) -> Verdict {
     }
 }
 
-/// The checks behind a verdict, in words.
+/// The checks behind a verdict, in words. A check without a p-value (an
+/// interval rule) says which interval decides it.
 pub fn reason(checks: &[Check]) -> String {
     checks
         .iter()
@@ -81,20 +82,40 @@ pub fn reason(checks: &[Check]) -> String {
                 (Some(l), Some(h)) => format!(", interval [{l:.3}, {h:.3}]"),
                 _ => String::new(),
             };
+            let test = if c.p_value.is_nan() {
+                format!(
+                    "no p-value: decided by whether the {} % {} excludes the null value",
+                    c.level_words(),
+                    c.p_value_method
+                )
+            } else {
+                format!(
+                    "p = {} ({}), α = {}",
+                    p_words(c.p_value),
+                    c.p_value_method,
+                    c.alpha_words()
+                )
+            };
             format!(
-                "{} ({}): expected {}, estimate {:.3}{ci}, p = {:.4} ({}), α = {} → {}",
+                "{} ({}): expected {}, estimate {:.3}{ci}, {test} → {}",
                 c.term,
                 c.model,
                 c.direction.words(),
                 c.estimate,
-                c.p_value,
-                c.p_value_method,
-                c.alpha,
                 c.outcome
             )
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A p-value in prose: four decimals, or two significant digits below 0.0001.
+pub fn p_words(p: f64) -> String {
+    if p < 1e-4 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.4}")
+    }
 }
 
 /// Sets a result's checks, its verdict and the reason from the checks.

@@ -3,7 +3,7 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-use crate::report::format::{interval, num, pval, sig, whole_percent};
+use crate::report::format::{fixed, num, pval, sig_decimals, whole_percent, with_interval};
 use crate::results::RunResults;
 use crate::results::{AnalysisResult, Kind, TableOut};
 
@@ -15,16 +15,38 @@ pub enum Block {
     Figure { name: String, caption: String },
 }
 
-/// Side-by-side regression table (as modelsummary): estimates with standard
-/// errors in parentheses and the interval below, then N, log-likelihood, AIC,
-/// estimator, interval and test methods.
+/// Side-by-side regression table (as modelsummary): for each term (in
+/// words) the estimate, its standard error in parentheses and the interval,
+/// each at the estimate's precision; then N, log-likelihood, AIC, estimator,
+/// interval and test methods.
 pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
     if !a.models_table || a.fits.is_empty() {
         return None;
     }
+    let fits: Vec<(&str, &crate::results::FitResult)> =
+        a.fits.iter().map(|f| (f.label.as_str(), &f.fit)).collect();
+    let level = a
+        .checks
+        .first()
+        .map(|c| whole_percent(1.0 - c.alpha))
+        .unwrap_or(95.0);
+    Some(TableOut {
+        name: format!("{}_models", a.name),
+        caption: format!(
+            "{}: coefficients, standard errors (in parentheses) and {level} % intervals",
+            a.title
+        ),
+        ..models_table(&fits, false)
+    })
+}
+
+/// The regression table of any fits, side by side; odds ratios (estimates
+/// and bounds exponentiated, standard errors by the delta method) with
+/// `exponentiate`.
+pub fn models_table(fits: &[(&str, &crate::results::FitResult)], exponentiate: bool) -> TableOut {
     let mut terms: Vec<String> = Vec::new();
-    for f in &a.fits {
-        for c in &f.fit.coefficients {
+    for (_, f) in fits {
+        for c in &f.coefficients {
             if !terms.contains(&c.term) {
                 terms.push(c.term.clone());
             }
@@ -32,49 +54,91 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
     }
     let mut rows = Vec::new();
     for t in &terms {
-        let mut est = vec![t.clone()];
+        let mut est = vec![crate::results::term_words(t)];
+        let mut se = vec![String::new()];
         let mut ci = vec![String::new()];
-        for f in &a.fits {
-            match f.fit.coefficients.iter().find(|c| &c.term == t) {
-                Some(c) => {
-                    est.push(format!("{} ({})", sig(c.estimate, 3), sig(c.std_error, 3)));
-                    ci.push(interval(c.conf_low, c.conf_high).trim().to_string());
-                }
-                None => {
-                    est.push(String::new());
-                    ci.push(String::new());
-                }
-            }
+        for (_, f) in fits {
+            let cells = f
+                .coefficients
+                .iter()
+                .find(|c| &c.term == t)
+                .map(|c| coefficient_cells(c, exponentiate))
+                .unwrap_or_default();
+            est.push(cells.0);
+            se.push(cells.1);
+            ci.push(cells.2);
         }
-        rows.push(est);
-        rows.push(ci);
+        rows.extend([est, se, ci]);
     }
     let stat = |label: &str, f: &dyn Fn(&crate::results::FitResult) -> String| {
         let mut r = vec![label.to_string()];
-        r.extend(a.fits.iter().map(|x| f(&x.fit)));
+        r.extend(fits.iter().map(|(_, x)| f(x)));
         r
     };
     rows.push(stat("N", &|f| f.n.to_string()));
-    rows.push(stat("Log-likelihood", &|f| sig(f.log_likelihood, 5)));
-    rows.push(stat("AIC", &|f| sig(f.aic, 5)));
-    rows.push(stat("Estimator", &|f| f.method.clone()));
+    rows.push(stat("Log-likelihood", &|f| fixed(f.log_likelihood, 2)));
+    rows.push(stat("AIC", &|f| fixed(f.aic, 2)));
+    rows.push(stat("Estimator", &|f| estimator_words(&f.method).into()));
     rows.push(stat("Interval", &|f| f.ci_method.clone()));
-    rows.push(stat("Test", &|f| f.p_value_method.words()));
+    rows.push(stat("Test", &|f| f.p_value_method.short().to_string()));
     let mut header = vec![String::new()];
-    header.extend(a.fits.iter().map(|f| f.label.clone()));
-    Some(TableOut {
-        name: format!("{}_models", a.name),
+    header.extend(fits.iter().map(|(label, _)| label.to_string()));
+    TableOut {
+        name: "models".into(),
         caption: format!(
-            "{}: coefficients (standard errors) and {} % intervals",
-            a.title,
-            a.checks
-                .first()
-                .map(|c| whole_percent(1.0 - c.alpha))
-                .unwrap_or(95.0)
+            "{}: estimates, standard errors (in parentheses) and intervals",
+            if exponentiate {
+                "Odds ratios"
+            } else {
+                "Coefficients"
+            }
         ),
         header,
         rows,
-    })
+    }
+}
+
+/// A coefficient's estimate, `(standard error)` and `[low, high]`, at the
+/// precision of the estimate (three significant digits).
+fn coefficient_cells(
+    c: &crate::results::Coefficient,
+    exponentiate: bool,
+) -> (String, String, String) {
+    let (est, se, low, high) = if exponentiate {
+        let or = c.estimate.exp();
+        (
+            or,
+            or * c.std_error,
+            c.conf_low.map(f64::exp),
+            c.conf_high.map(f64::exp),
+        )
+    } else {
+        (c.estimate, c.std_error, c.conf_low, c.conf_high)
+    };
+    let d = sig_decimals(est, 3).clamp(1, 3);
+    let bound = |b: Option<f64>, inf: &str| b.map(|b| fixed(b, d)).unwrap_or_else(|| inf.into());
+    (
+        fixed(est, d),
+        format!("({})", fixed(se, d)),
+        if c.conf_low.is_none() && c.conf_high.is_none() {
+            String::new()
+        } else {
+            format!(
+                "[{}, {}]",
+                bound(low, if exponentiate { "0" } else { "−∞" }),
+                bound(high, "∞")
+            )
+        },
+    )
+}
+
+/// An estimator's name in a table.
+fn estimator_words(method: &str) -> &str {
+    match method {
+        "ml" => "ML",
+        "firth" => "Firth",
+        other => other,
+    }
 }
 
 /// The document.
@@ -82,7 +146,7 @@ pub fn build(r: &RunResults, figure_names: &[(String, String)]) -> Vec<Block> {
     let mut doc = Vec::new();
     preamble(&mut doc, r);
     verdicts(&mut doc, r);
-    data_quality(&mut doc, &r.data_quality);
+    data_quality(&mut doc, &r.data_quality, &r.analyses);
     methods(&mut doc, r);
     for a in &r.analyses {
         analysis(&mut doc, a, &r.analyses, figure_names);
@@ -133,17 +197,23 @@ fn verdict_row(a: &AnalysisResult) -> Vec<String> {
             format!(" (p = {})", pval(c.p_value))
         };
         format!(
-            "{} = {}{}{p}",
+            "{} = {}{p}",
             c.term,
-            num(c.estimate),
-            interval(c.conf_low, c.conf_high)
+            with_interval(c.estimate, c.conf_low, c.conf_high)
         )
     });
     let first = a
         .numbers
         .first()
-        .map(|n| format!("{}: {}{}", n.label, num(n.value), interval(n.low, n.high)));
-    let key = if matches!(a.kind, Kind::Logit | Kind::OptOut | Kind::Robustness) {
+        .map(|n| format!("{}: {}", n.label, with_interval(n.value, n.low, n.high)));
+    let changed = a
+        .checks
+        .iter()
+        .find(|c| a.checks.first().is_some_and(|f| f.outcome != c.outcome))
+        .map(|c| format!("{} gives {}", c.model, c.outcome));
+    let key = if a.kind == Kind::Robustness {
+        changed.or(first)
+    } else if matches!(a.kind, Kind::Logit | Kind::OptOut) {
         first.or(check)
     } else {
         check.or(first)
@@ -172,18 +242,22 @@ fn analysis(
     figure_names: &[(String, String)],
 ) {
     doc.push(Block::Heading(2, a.title.clone()));
+    let sample = match (&a.frame, &a.cutoff) {
+        (Some(frame), Some(cutoff)) => format!(
+            "frame: {frame}, N = {}, cutoff {cutoff}{}",
+            a.n,
+            if a.include_unverified {
+                ", unverified facts included"
+            } else {
+                ""
+            }
+        ),
+        _ => format!("N = {}", a.n),
+    };
     doc.push(Block::Para(format!(
-        "{} ({}; frame: {}, N = {}, cutoff {}{}{})",
+        "{} ({}; {sample}{})",
         a.question,
         a.file,
-        a.frame,
-        a.n,
-        a.cutoff,
-        if a.include_unverified {
-            ", unverified facts included"
-        } else {
-            ""
-        },
         a.seed.map(|s| format!(", seed {s}")).unwrap_or_default()
     )));
     doc.push(Block::Para(format!(
@@ -202,10 +276,9 @@ fn analysis(
                         format!(" ({})", n.note)
                     };
                     format!(
-                        "{}: {}{}{}",
+                        "{}: {}{}",
                         n.label,
-                        num(n.value),
-                        interval(n.low, n.high),
+                        with_interval(n.value, n.low, n.high),
                         note
                     )
                 })
@@ -270,33 +343,6 @@ pub fn escape_html(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
-}
-
-pub fn escape_latex(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '$' | '&' | '#' | '_' | '%' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '^' => out.push_str("\\textasciicircum{}"),
-            '~' => out.push_str("\\textasciitilde{}"),
-            '∞' => out.push_str("$\\infty$"),
-            '≤' => out.push_str("$\\le$"),
-            '≥' => out.push_str("$\\ge$"),
-            'α' => out.push_str("$\\alpha$"),
-            'τ' => out.push_str("$\\tau$"),
-            '×' => out.push_str("$\\times$"),
-            '→' => out.push_str("$\\to$"),
-            '·' => out.push_str("$\\cdot$"),
-            '±' => out.push_str("$\\pm$"),
-            '–' | '—' => out.push_str("--"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 pub fn markdown(doc: &[Block]) -> String {
@@ -399,27 +445,12 @@ pub fn html(doc: &[Block], svgs: &[(String, String)]) -> String {
     s
 }
 
-/// One booktabs table, `\input`-able.
-pub fn latex_table(t: &TableOut) -> String {
-    let cols = t.header.len();
-    let mut s = format!(
-        "% Generated by sovcost; needs \\usepackage{{booktabs}}.\n\\begin{{table}}[htbp]\n\\centering\n\\caption{{{}}}\n\\label{{tab:{}}}\n\\begin{{tabular}}{{l{}}}\n\\toprule\n",
-        escape_latex(&t.caption),
-        t.name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"),
-        "r".repeat(cols.saturating_sub(1))
-    );
-    let head: Vec<String> = t.header.iter().map(|h| escape_latex(h)).collect();
-    s.push_str(&format!("{} \\\\\n\\midrule\n", head.join(" & ")));
-    for r in &t.rows {
-        let cells: Vec<String> = r.iter().map(|c| escape_latex(c)).collect();
-        s.push_str(&format!("{} \\\\\n", cells.join(" & ")));
-    }
-    s.push_str("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
-    s
-}
-
 /// The data-quality section: how certain the facts behind the results are.
-fn data_quality(doc: &mut Vec<Block>, q: &crate::results::DataQuality) {
+fn data_quality(
+    doc: &mut Vec<Block>,
+    q: &crate::results::DataQuality,
+    analyses: &[AnalysisResult],
+) {
     doc.push(Block::Heading(2, "Data quality".into()));
     doc.push(Block::Para(format!(
         "How certain the facts are, at the default cutoff ({}). Every fact cites a source with the excerpt read (datasets/sources.csv); `sovcost validate --unverified` lists each unverified one.",
@@ -474,8 +505,13 @@ fn data_quality(doc: &mut Vec<Block>, q: &crate::results::DataQuality) {
         doc.push(Block::Table(TableOut {
             name: "data_quality_main_result".into(),
             caption: format!(
-                "The main result ({}, coefficient of {}) with and without the least certain facts",
-                q.main_analysis, q.main_term
+                "The main result ({}: the coefficient of {}) with and without the least certain facts",
+                analyses
+                    .iter()
+                    .find(|a| a.name == q.main_analysis)
+                    .map(|a| a.title.as_str())
+                    .unwrap_or(&q.main_analysis),
+                crate::results::term_words(&q.main_term).to_lowercase()
             ),
             header: vec![
                 "Sample".into(),
@@ -510,10 +546,6 @@ mod tests {
         assert_eq!(
             escape_html("<script>alert('x')</script>"),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(
-            escape_latex("\\input{x} 50% & $"),
-            "\\textbackslash{}input\\{x\\} 50\\% \\& \\$"
         );
         assert!(!escape_md("<b>|x|</b>").contains('<'));
         assert!(escape_md("a|b").contains("\\|"));

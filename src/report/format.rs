@@ -34,6 +34,72 @@ pub fn interval(low: Option<f64>, high: Option<f64>) -> String {
     }
 }
 
+/// The decimals `num` gives a number: none for integers, one from 100 up,
+/// three below.
+fn natural_decimals(x: f64) -> usize {
+    if !x.is_finite() || (x == x.round() && x.abs() < 1e9) {
+        0
+    } else if x.abs() >= 100.0 {
+        1
+    } else {
+        3
+    }
+}
+
+/// A number at `decimals` places, with a true minus sign; infinities as ∞.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return num(x).replace('-', "−");
+    }
+    let t = format!("{x:.decimals$}");
+    // No "-0.000".
+    let t = if t
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        t.trim_start_matches('-').to_string()
+    } else {
+        t
+    };
+    t.replace('-', "−")
+}
+
+/// An estimate and its interval for prose, all three at the same precision
+/// (the finest `num` would give any of them), with true minus signs:
+/// `−7.098 [−12.071, −2.989]`, `1.000 [0.999, 1.000]`.
+pub fn with_interval(value: f64, low: Option<f64>, high: Option<f64>) -> String {
+    let d = [Some(value), low, high]
+        .into_iter()
+        .flatten()
+        .map(natural_decimals)
+        .max()
+        .unwrap_or(0);
+    let bound = |b: Option<f64>, inf: &str| b.map(|b| fixed(b, d)).unwrap_or_else(|| inf.into());
+    match (low, high) {
+        (None, None) => fixed(value, d),
+        _ => format!(
+            "{} [{}, {}]",
+            fixed(value, d),
+            bound(low, "−∞"),
+            bound(high, "∞")
+        ),
+    }
+}
+
+/// The decimals `sig` gives a number at `digits` significant digits (three
+/// where it would switch to scientific notation).
+pub fn sig_decimals(x: f64, digits: usize) -> usize {
+    if !x.is_finite() || x == 0.0 {
+        return digits.saturating_sub(1);
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-4..=7).contains(&mag) {
+        return 3;
+    }
+    (digits as i32 - 1 - mag).max(0) as usize
+}
+
 /// Formats a number with `digits` significant digits, switching to
 /// scientific notation for very small or large magnitudes.
 pub fn sig(x: f64, digits: usize) -> String {

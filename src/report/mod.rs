@@ -12,8 +12,10 @@
 pub mod document;
 pub mod figures;
 pub mod format;
+pub mod latex;
 pub mod output;
 pub mod plots;
+pub mod screen;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -90,7 +92,7 @@ fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
         if let document::Block::Table(t) = b {
             put(
                 &format!("tables/{}.tex", t.name),
-                document::latex_table(t).as_bytes(),
+                latex::table(t).as_bytes(),
             )?;
         }
     }

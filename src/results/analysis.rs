@@ -17,6 +17,15 @@ words! {
     }
 }
 
+impl Kind {
+    /// Whether the analysis draws its sample from the panels at a cutoff, so
+    /// that a frame and a cutoff describe it (the seed replication reads the
+    /// seed paper's tables; the simulation draws its own data).
+    pub fn samples_panels(self) -> bool {
+        !matches!(self, Kind::SeedReplication | Kind::Simulation)
+    }
+}
+
 words! {
     /// The unit of observation of an analysis's sample.
     Frame {
@@ -65,6 +74,23 @@ pub struct Check {
     pub outcome: Verdict,
 }
 
+impl Check {
+    /// Alpha as a spec writes it: `0.05`, never `0.050000000000000044`.
+    pub fn alpha_words(&self) -> String {
+        trimmed(self.alpha)
+    }
+    /// The interval level in percent: `95`.
+    pub fn level_words(&self) -> String {
+        trimmed(100.0 * (1.0 - self.alpha))
+    }
+}
+
+/// A decimal to six places without trailing zeros.
+fn trimmed(x: f64) -> String {
+    let t = format!("{x:.6}");
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// A number the report quotes, with its interval where it has one.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Number {
@@ -98,8 +124,9 @@ pub struct AnalysisResult {
     pub question: String,
     pub kind: Kind,
     pub file: String,
-    pub frame: Frame,
-    pub cutoff: String,
+    /// The panel frame and the cutoff, for kinds that sample the panels.
+    pub frame: Option<Frame>,
+    pub cutoff: Option<String>,
     pub include_unverified: bool,
     pub n: usize,
     /// The seed of the analysis's random streams (permutations,
@@ -117,6 +144,9 @@ pub struct AnalysisResult {
     pub figures: Vec<FigureData>,
     /// Remarks, e.g. an alternative model that the data cannot identify.
     pub notes: Vec<String>,
+    /// The names of the numbers the screen summary shows beside the checks
+    /// that decide the verdict.
+    pub headline: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------

@@ -222,3 +222,20 @@ words! {
         PenalizedLrt = "penalized_lrt",
     }
 }
+
+impl PValueMethod {
+    /// The test in words, for prose: "Wald z test".
+    pub fn description(self) -> &'static str {
+        match self {
+            PValueMethod::Wald => "Wald z test",
+            PValueMethod::PenalizedLrt => "penalized likelihood-ratio test",
+        }
+    }
+    /// The test in a table cell: "Wald", "penalized LR".
+    pub fn short(self) -> &'static str {
+        match self {
+            PValueMethod::Wald => "Wald",
+            PValueMethod::PenalizedLrt => "penalized LR",
+        }
+    }
+}

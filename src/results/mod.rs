@@ -67,3 +67,44 @@ pub struct RunResults {
     /// How certain the facts behind the results are.
     pub data_quality: DataQuality,
 }
+
+/// A model term in words, for captions and tables: underscores as spaces,
+/// an interaction `a:b` as `a × b`, a factor level `f[level]` as `f: level`,
+/// the first letter capitalised (`sovereignty_cost:core_sovereignty` →
+/// `Sovereignty cost × core sovereignty`).
+pub fn term_words(term: &str) -> String {
+    if term == "(Intercept)" {
+        return "Intercept".into();
+    }
+    let part = |p: &str| -> String {
+        let p = p.replace('_', " ");
+        match p.split_once('[') {
+            Some((name, level)) => format!("{}: {}", name.trim(), level.trim_end_matches(']')),
+            None => p,
+        }
+    };
+    let words: Vec<String> = term.split(':').map(part).collect();
+    let mut s = words.join(" × ");
+    if let Some(first) = s.chars().next() {
+        s = first.to_uppercase().chain(s.chars().skip(1)).collect();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::term_words;
+
+    #[test]
+    fn terms_in_words() {
+        assert_eq!(
+            term_words("sovereignty_cost:core_sovereignty"),
+            "Sovereignty cost × core sovereignty"
+        );
+        assert_eq!(
+            term_words("issue_area[arms_control]"),
+            "Issue area: arms control"
+        );
+        assert_eq!(term_words("(Intercept)"), "Intercept");
+    }
+}
