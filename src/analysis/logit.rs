@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, file: &Path, spec: &Spec, m: &Model) -> Result<Analysi
             result
                 .figures
                 .push(FigureData::ProbabilityCurve(ProbabilityCurve {
-                    x_label: "Sovereignty cost index".into(),
+                    x_label: "sovereignty cost (0–1 index)".into(),
                     method: main.method.clone(),
                     level,
                     curve,

@@ -89,6 +89,7 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         models_table: spec.model().is_some() && spec.outputs.table("models"),
         tables: vec![],
         figures: vec![],
+        figure_sizes: spec.outputs.sizes.clone(),
         notes: vec![],
         headline: vec![],
     }

@@ -15,7 +15,7 @@ use crate::error::{Error, Location, Result};
 use crate::formula::Formula;
 use crate::models::inference::VcovType;
 use crate::models::Method;
-use crate::results::{Direction, FigureName, Frame, Kind};
+use crate::results::{Direction, FigureName, FigureSize, Frame, Kind};
 
 // ---------------------------------------------------------------------------
 // The raw face: the keys as a user writes them.
@@ -106,6 +106,10 @@ struct RawParticipation {
 struct RawOutputs {
     tables: Option<Vec<String>>,
     figures: Option<Vec<String>>,
+    /// `figure = { width_in = 7.0, height_in = 3.0 }`, read by
+    /// `Checker::figure_sizes`.
+    #[serde(default)]
+    figure_size: BTreeMap<String, toml::Value>,
 }
 
 fn default_alpha() -> f64 {
@@ -339,11 +343,14 @@ pub struct RobustnessSpec {
 /// What an analysis writes. A table or figure not listed is not produced.
 /// Without a `tables` key every table of the kind is written; without a
 /// `figures` key no figure is drawn (figure files are named by figure, so
-/// two analyses may not draw the same one).
+/// two analyses may not draw the same one). `[outputs.figure_size]` sets the
+/// size at print of listed figures; the others keep their default.
 #[derive(Debug, Clone)]
 pub struct Outputs {
     pub tables: Vec<&'static str>,
     pub figures: Vec<FigureName>,
+    /// The size of every listed figure.
+    pub sizes: BTreeMap<FigureName, FigureSize>,
 }
 
 impl Outputs {
@@ -700,6 +707,81 @@ impl Checker<'_> {
                 figures.push(name);
             }
         }
-        Ok(Outputs { tables, figures })
+        let sizes = self.figure_sizes(&figures, &raw.figure_size)?;
+        Ok(Outputs {
+            tables,
+            figures,
+            sizes,
+        })
+    }
+
+    /// `[outputs.figure_size]`: for figures the spec lists only, `width_in`
+    /// and/or `height_in` (inches, within `FigureSize`'s bounds); a width
+    /// given alone keeps the default shape.
+    fn figure_sizes(
+        &self,
+        figures: &[FigureName],
+        raw: &BTreeMap<String, toml::Value>,
+    ) -> Result<BTreeMap<FigureName, FigureSize>> {
+        let mut sizes: BTreeMap<FigureName, FigureSize> =
+            figures.iter().map(|f| (*f, f.default_size())).collect();
+        for (name, value) in raw {
+            let key = format!("outputs.figure_size.{name}");
+            let figure = FigureName::parse(name)
+                .filter(|f| figures.contains(f))
+                .ok_or_else(|| {
+                    self.bad(
+                        &key,
+                        format!("figure '{name}' is not listed in outputs.figures"),
+                    )
+                })?;
+            let table = value.as_table().ok_or_else(|| {
+                self.bad(
+                    &key,
+                    "give a table, e.g. { width_in = 7.0, height_in = 3.0 }",
+                )
+            })?;
+            let default = figure.default_size();
+            let (mut width, mut height) = (None, None);
+            for (k, v) in table {
+                let (slot, bounds) = match k.as_str() {
+                    "width_in" => (&mut width, FigureSize::WIDTH_IN),
+                    "height_in" => (&mut height, FigureSize::HEIGHT_IN),
+                    other => {
+                        return Err(self.bad(
+                            &key,
+                            format!("unknown key '{other}' (use width_in and height_in)"),
+                        ))
+                    }
+                };
+                let x = v.as_float().or(v.as_integer().map(|i| i as f64));
+                *slot = Some(x.filter(|x| bounds.contains(x)).ok_or_else(|| {
+                    self.bad(
+                        &key,
+                        format!(
+                            "{k} must be a number of inches from {} to {} (got {v})",
+                            bounds.start(),
+                            bounds.end()
+                        ),
+                    )
+                })?);
+            }
+            let size = match (width, height) {
+                (None, None) => {
+                    return Err(self.bad(&key, "give width_in, height_in or both (inches)"))
+                }
+                (Some(w), None) => FigureSize {
+                    width_in: w,
+                    height_in: (w * default.height_in / default.width_in)
+                        .clamp(*FigureSize::HEIGHT_IN.start(), *FigureSize::HEIGHT_IN.end()),
+                },
+                (w, Some(h)) => FigureSize {
+                    width_in: w.unwrap_or(default.width_in),
+                    height_in: h,
+                },
+            };
+            sizes.insert(figure, size);
+        }
+        Ok(sizes)
     }
 }

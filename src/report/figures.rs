@@ -1,25 +1,32 @@
-//! Publication figures, drawn with plotters from the run's results and
-//! written as SVG, PNG (300 dpi) and PDF at journal widths (single column
-//! 3.5 in, double column 7 in), in the Okabe-Ito colour-blind-safe palette,
-//! with the bundled DejaVu Sans font (no system font is needed).
+//! Publication figures, drawn with plotters from the run's results as SVG
+//! at their physical size (journal widths by default: single column 3.5 in,
+//! full width 7 in; `[outputs.figure_size]` in a spec sets another), then
+//! rendered from that SVG as PNG (300 dpi, stated in the file) and PDF (the
+//! page the figure's size, the font embedded): one drawing, three files
+//! that agree. Okabe-Ito colour-blind-safe palette; the bundled DejaVu Sans
+//! font (no system font is needed); no text under 7 pt at print size.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
-use crate::report::format::whole_percent;
-use crate::report::plots::{self, map_err, PNG_DPI, SVG_DPI};
-use crate::results::{AnalysisResult, FigureData, FigureName, RunResults};
+use crate::report::format::{pct, svg_number, whole_percent};
+use crate::report::plots::{self, map_err, FAMILY, PNG_DPI, SVG_DPI};
+use crate::results::{AnalysisResult, FigureData, FigureName, FigureSize, RunResults};
 
 pub static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// Registers the bundled font with plotters (once).
+/// The bundled font's family name.
+pub const FAMILY_NAME: &str = "DejaVu Sans";
+
+/// Registers the bundled font with plotters (once), under the family the
+/// SVG names ([`FAMILY`]: DejaVu Sans, then a generic fallback).
 pub fn register_font() -> Result<()> {
     static ONCE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ok = *ONCE.get_or_init(|| {
-        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
-            && plotters::style::register_font("sans-serif", FontStyle::Bold, FONT).is_ok()
+        plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok()
+            && plotters::style::register_font(FAMILY, FontStyle::Bold, FONT).is_ok()
     });
     if ok {
         Ok(())
@@ -28,12 +35,11 @@ pub fn register_font() -> Result<()> {
     }
 }
 
-/// One figure: its caption, width in inches, aspect (height/width) and what
-/// to draw (which names it).
+/// One figure: its caption, its size at print and what to draw (which
+/// names it).
 pub struct Figure {
     pub caption: String,
-    pub width_in: f64,
-    pub aspect: f64,
+    pub size: FigureSize,
     pub data: FigureData,
 }
 
@@ -55,17 +61,20 @@ const ORDER: [FigureName; 6] = [
 ];
 
 /// The figures of a run, in the order of [`ORDER`]: each drawn from the
-/// data of the analysis that carries it.
+/// data of the analysis that carries it, at the size its spec sets (else
+/// the figure's default).
 pub fn figures(r: &RunResults) -> Vec<Figure> {
     let mut out = Vec::new();
     for name in ORDER {
         for a in &r.analyses {
             for data in a.figures.iter().filter(|d| d.name() == name) {
-                let (width_in, aspect) = size(name);
                 out.push(Figure {
                     caption: caption(data, a),
-                    width_in,
-                    aspect,
+                    size: a
+                        .figure_sizes
+                        .get(&name)
+                        .copied()
+                        .unwrap_or_else(|| name.default_size()),
                     data: data.clone(),
                 });
             }
@@ -74,40 +83,37 @@ pub fn figures(r: &RunResults) -> Vec<Figure> {
     out
 }
 
-/// A figure's width in inches (single column 3.5, double column 7) and its
-/// aspect (height/width).
-pub fn size(name: FigureName) -> (f64, f64) {
-    match name {
-        FigureName::ProbabilityCurve => (3.5, 0.8),
-        FigureName::Timeline => (7.0, 0.38),
-        FigureName::ParticipationByCost => (3.5, 0.75),
-        FigureName::Coefficients => (3.5, 0.6),
-        FigureName::OptOuts => (3.5, 0.7),
-        FigureName::Simulation => (3.5, 0.7),
-    }
-}
-
-/// A figure's caption; `a` is the analysis it comes from.
+/// A figure's caption, in words, of what is drawn; `a` is the analysis it
+/// comes from.
 pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
     match data {
         FigureData::ProbabilityCurve(p) => format!(
-            "Predicted probability that China joins an instrument, by sovereignty cost ({}; {} fit, pointwise {} % band). Points: instruments (1 = joined by the cutoff), with vertical jitter-free placement at 0 and 1.",
+            "Predicted probability that China joins an instrument, against the instrument's sovereignty cost (0–1 index; {}): the line is the {} fit and the shaded band its pointwise {} % confidence band. Each dot is one instrument, drawn at 1 if China joined it by the cutoff and at 0 if not; dots at nearly the same cost are stacked towards the middle so that none hides another.",
             a.title,
             p.method,
             whole_percent(p.level)
         ),
-        FigureData::Timeline { .. } => "China's treaty actions over time (signature, consent, votes; diamonds: reservations and declarations), by the instrument's sovereignty cost.".into(),
-        FigureData::ParticipationByCost { .. } => "Participation rates with exact (Clopper-Pearson) intervals: the soft-law benchmark, the full universe, all treaties and the hard-law end.".into(),
-        FigureData::Coefficients(c) => format!("Coefficient of {} across models, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML).", c.term, whole_percent(c.level)),
-        FigureData::OptOuts { .. } => "Delegation provisions China could accept or avoid in instruments it is bound by, by mechanism: avoided (dark) and accepted (light).".into(),
-        FigureData::Simulation(_) => "Simulated soft-law participation rates of a weakly and a strongly socialized state: a soft-law-only study cannot tell them apart (dashed line: the rate above which it calls a state strongly socialized).".into(),
+        FigureData::Timeline { .. } => "China's acts on each instrument over time, placed at the year of the act and the instrument's sovereignty cost (0–1 index). Circles are signatures, consents to be bound and votes, coloured by the instrument's cost (up to 0.3, 0.3 to 0.6, above 0.6); black triangles are reservations and declarations.".into(),
+        FigureData::ParticipationByCost { .. } => "Share of instruments China joined (dot) with its exact Clopper-Pearson interval (line), for the soft-law benchmark, the full universe, all treaties and the hard-law end.".into(),
+        FigureData::Coefficients(c) => format!(
+            "Coefficient of {} (log-odds per unit of the 0–1 index) in each model: the dot is the estimate and the line its {} % interval (profile penalized likelihood for Firth fits, Wald for maximum likelihood); the vertical line marks zero. An interval reaching beyond the axis ends in an arrow, and the estimate and interval of that model are written above it.",
+            plots::variable_words(&c.term),
+            whole_percent(c.level)
+        ),
+        FigureData::OptOuts { .. } => "Number of delegation provisions China could accept or avoid in the instruments it is bound by, by mechanism: the whole bar counts the provisions, its dark part those China avoided and its light part those it accepted.".into(),
+        FigureData::Simulation(p) => {
+            let above = |v: &[f64]| {
+                let n = v.iter().filter(|&&x| x >= p.threshold).count();
+                pct(n as f64 / v.len().max(1) as f64)
+            };
+            format!(
+                "Distribution, over simulated universes of instruments, of the share of soft-law instruments joined by a weakly and by a strongly socialized state (bars side by side in each bin); the dashed line is the share from which a soft-law-only study calls a state strongly socialized. {} of the weakly and {} of the strongly socialized state's universes lie at or above it.",
+                above(&p.weak),
+                above(&p.strong)
+            )
+        }
     }
 }
-
-// ---------------------------------------------------------------------------
-// Adapter: the typed figure data built from today's positional
-// `AnalysisResult.series`/`labels`. It goes once the analyses put their
-// `FigureData` on `AnalysisResult` themselves.
 
 /// Draws a figure on any backend; `s` scales sizes (1 for SVG at 96 dpi).
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure, s: f64) -> Result<()>
@@ -127,46 +133,98 @@ where
     Ok(())
 }
 
-fn pixels(fig: &Figure, dpi: f64) -> (u32, u32) {
-    let w = (fig.width_in * dpi).round() as u32;
-    (w, (w as f64 * fig.aspect).round() as u32)
+/// The canvas in whole pixels at `dpi` (at least the figure's size).
+fn pixels(size: FigureSize, dpi: f64) -> (u32, u32) {
+    let px = |inches: f64| (inches * dpi - 1e-6).ceil() as u32;
+    (px(size.width_in), px(size.height_in))
 }
 
-/// The figure as SVG text.
+/// The figure as SVG text, at its physical size: the root element states
+/// the width and height in inches, with a viewBox of 96 units an inch (so a
+/// font size of 9.33 is 7 pt at print), and the text names the bundled
+/// font first.
 pub fn svg(fig: &Figure) -> Result<String> {
     register_font()?;
     let mut out = String::new();
+    let (w, h) = pixels(fig.size, SVG_DPI);
     {
-        let root = SVGBackend::with_string(&mut out, pixels(fig, SVG_DPI)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
         draw(&root, fig, 1.0)?;
     }
-    Ok(out)
-}
-
-/// The figure as PNG bytes at 300 dpi.
-pub fn png(fig: &Figure, tmp: &std::path::Path) -> Result<Vec<u8>> {
-    register_font()?;
-    {
-        let root = BitMapBackend::new(tmp, pixels(fig, PNG_DPI)).into_drawing_area();
-        draw(&root, fig, PNG_DPI / SVG_DPI)?;
+    let drawn = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\"");
+    let physical = format!(
+        "<svg width=\"{}in\" height=\"{}in\" viewBox=\"0 0 {} {}\"",
+        svg_number(fig.size.width_in),
+        svg_number(fig.size.height_in),
+        svg_number(fig.size.width_in * SVG_DPI),
+        svg_number(fig.size.height_in * SVG_DPI)
+    );
+    if !out.starts_with(&drawn) {
+        return Err(Error::internal("unexpected SVG header from plotters"));
     }
-    let bytes =
-        std::fs::read(tmp).map_err(|e| Error::internal(format!("cannot read the PNG: {e}")))?;
-    let _ = std::fs::remove_file(tmp);
-    Ok(bytes)
+    Ok(out.replacen(&drawn, &physical, 1))
 }
 
-/// The SVG converted to PDF, with the bundled font loaded (without it
-/// svg2pdf drops the text silently).
-pub fn pdf(svg_text: &str) -> Result<Vec<u8>> {
+/// The SVG read with the bundled font (and nothing else) available.
+fn svg_tree(svg_text: &str) -> Result<svg2pdf::usvg::Tree> {
     use svg2pdf::usvg;
     let mut options = usvg::Options::default();
     let db = options.fontdb_mut();
     db.load_font_data(FONT.to_vec());
-    db.set_sans_serif_family("DejaVu Sans");
-    options.font_family = "DejaVu Sans".into();
-    let tree = usvg::Tree::from_str(svg_text, &options)
-        .map_err(|e| Error::internal(format!("cannot read the SVG: {e}")))?;
+    db.set_sans_serif_family(FAMILY_NAME);
+    options.font_family = FAMILY_NAME.into();
+    usvg::Tree::from_str(svg_text, &options)
+        .map_err(|e| Error::internal(format!("cannot read the SVG: {e}")))
+}
+
+/// The SVG rendered as PNG at [`PNG_DPI`], with the resolution stated in
+/// the file (pHYs), so the PNG prints at the figure's size.
+pub fn png(svg_text: &str) -> Result<Vec<u8>> {
+    let tree = svg_tree(svg_text)?;
+    let zoom = PNG_DPI / SVG_DPI;
+    let size = tree.size();
+    let (w, h) = (
+        (f64::from(size.width()) * zoom).round() as u32,
+        (f64::from(size.height()) * zoom).round() as u32,
+    );
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| Error::internal("cannot allocate the PNG"))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(zoom as f32, zoom as f32),
+        &mut pixmap.as_mut(),
+    );
+    // Opaque (white under everything): the colour channels are the pixel.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
+        let per_metre = (PNG_DPI / 0.0254).round() as u32;
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: per_metre,
+            yppu: per_metre,
+            unit: png::Unit::Meter,
+        }));
+        let err = |e: png::EncodingError| Error::internal(format!("cannot write the PNG: {e}"));
+        let mut writer = enc.write_header().map_err(err)?;
+        writer.write_image_data(&rgb).map_err(err)?;
+        writer.finish().map_err(err)?;
+    }
+    Ok(out)
+}
+
+/// The SVG converted to PDF, with the bundled font loaded (without it
+/// svg2pdf drops the text silently); the page is the figure's size.
+pub fn pdf(svg_text: &str) -> Result<Vec<u8>> {
+    let tree = svg_tree(svg_text)?;
     let pdf = svg2pdf::to_pdf(
         &tree,
         svg2pdf::ConversionOptions::default(),

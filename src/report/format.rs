@@ -178,6 +178,61 @@ pub fn whole_percent(level: f64) -> f64 {
     (level * 100.0).round()
 }
 
+/// A length or coordinate written into an SVG: up to 4 decimals, trailing
+/// zeros dropped (`3.5`, `268.8`, `336`).
+pub fn svg_number(x: f64) -> String {
+    let t = format!("{x:.4}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t == "-0" {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
+/// A figure's number with `decimals` decimals and a true minus sign
+/// (U+2212, `−10.0`), never a hyphen or a negative zero.
+pub fn figure_num(x: f64, decimals: usize) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
+    }
+    let t = format!("{x:.decimals$}");
+    match t.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => {
+            format!("\u{2212}{rest}")
+        }
+        Some(rest) => rest.to_string(),
+        None => t,
+    }
+}
+
+/// An axis tick label: `figure_num` with the decimals the tick spacing
+/// `step` needs (none for 1 or more, one for 0.1, ...).
+pub fn tick(x: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10()).ceil().max(0.0) as usize
+    };
+    figure_num(x, decimals)
+}
+
+/// An estimate and its interval as a figure annotates it, `−3.0 [−70.2,
+/// 27.1]` (a missing bound is infinite), to one decimal.
+pub fn figure_estimate(estimate: f64, low: Option<f64>, high: Option<f64>) -> String {
+    let b = |v: Option<f64>, inf: f64| figure_num(v.unwrap_or(inf), 1);
+    format!(
+        "{} [{}, {}]",
+        figure_num(estimate, 1),
+        b(low, f64::NEG_INFINITY),
+        b(high, f64::INFINITY)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +244,19 @@ mod tests {
         assert_eq!(sig(1.5e-9, 3), "1.50e-9");
         assert_eq!(pval(1e-20), "< 2e-16");
         assert_eq!(stars(0.02), "*");
+    }
+
+    #[test]
+    fn figure_numbers_use_a_true_minus() {
+        assert_eq!(figure_num(-10.0, 1), "\u{2212}10.0");
+        assert_eq!(figure_num(-0.01, 1), "0.0");
+        assert_eq!(tick(-0.2, 0.2), "\u{2212}0.2");
+        assert_eq!(tick(1980.0, 10.0), "1980");
+        assert_eq!(
+            figure_estimate(-3.03, Some(-70.23), None),
+            "\u{2212}3.0 [\u{2212}70.2, ∞]"
+        );
+        assert_eq!(svg_number(2.8 * 96.0), "268.8");
+        assert_eq!(svg_number(336.0), "336");
     }
 }

@@ -59,8 +59,8 @@ fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
     json.push('\n');
     put("results.json", json.as_bytes())?;
     let figs = figures::figures(results);
-    // The figures are drawn in parallel (each PNG through its own scratch
-    // file) and written in order.
+    // The figures are drawn in parallel (the PNG and PDF rendered from the
+    // SVG) and written in order.
     let figure_dir = dir.join("figures");
     std::fs::create_dir_all(&figure_dir).map_err(|e| io_err(&figure_dir, e))?;
     let rendered: Vec<Result<DrawnFigure>> = {
@@ -68,7 +68,7 @@ fn stage_reports(results: &RunResults, dir: &Path) -> Result<Vec<PathBuf>> {
         figs.par_iter()
             .map(|f| {
                 let svg = figures::svg(f)?;
-                let png = figures::png(f, &figure_dir.join(format!(".{}.png", f.name())))?;
+                let png = figures::png(&svg)?;
                 let pdf = figures::pdf(&svg)?;
                 Ok((svg, png, pdf))
             })

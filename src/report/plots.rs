@@ -1,15 +1,16 @@
 //! The drawing of each figure, one function a plot, from the typed figure
-//! data. Sizes are given in SVG pixels (96 dpi) and scaled by `s` for other
-//! backends; fonts are given in points.
+//! data. Sizes are given in SVG pixels (96 an inch) and scaled by `s` for
+//! other backends; text sizes are given in points at print size (7 pt for
+//! tick labels, legends and notes, 8 pt for axis titles).
 
-use plotters::chart::MeshStyle;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{Error, Result};
-use crate::report::format::whole;
+use crate::report::format::{figure_estimate, tick};
 use crate::results::{
     CoefficientPlot, CoefficientRow, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot,
     TimelinePoint,
@@ -25,9 +26,22 @@ pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 pub const GREY: RGBColor = RGBColor(120, 120, 120);
 
-/// SVG pixels per inch (the CSS convention); PNG is drawn at 300 dpi.
+/// SVG pixels per inch (the CSS convention); PNG is rendered at 300 dpi.
 pub const SVG_DPI: f64 = 96.0;
 pub const PNG_DPI: f64 = 300.0;
+
+/// The font family the SVG names: the bundled font, then a generic
+/// fallback (the bundled font is registered with plotters under this name).
+pub const FAMILY: &str = "DejaVu Sans, sans-serif";
+
+/// Text sizes at print, in points: the smallest text (tick labels, legends,
+/// notes) and axis titles.
+pub const SMALL_PT: f64 = 7.0;
+pub const TITLE_PT: f64 = 8.0;
+
+/// plotters writes a font of size `v` into the SVG as `font-size = v /
+/// 1.24`; a font is asked for at 1.24 times the size it must have.
+const PLOTTERS_FONT_FACTOR: f64 = 1.24;
 
 pub fn map_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::internal(format!("drawing failed: {e:?}"))
@@ -35,6 +49,33 @@ pub fn map_err<E: std::fmt::Debug>(e: E) -> Error {
 
 /// Every chart here has two `f64` axes.
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A numeric axis: its title (in words, with the unit), how many labels at
+/// most, and its range.
+struct Axis<'t> {
+    title: &'t str,
+    labels: usize,
+    range: std::ops::Range<f64>,
+}
+
+impl Axis<'_> {
+    /// The tick spacing the labels' decimals are chosen for (plotters'
+    /// spacing is at least this).
+    fn step(&self) -> f64 {
+        (self.range.end - self.range.start).abs() / self.labels.max(1) as f64
+    }
+}
+
+/// What a legend entry shows beside its text.
+#[derive(Clone, Copy)]
+enum Key {
+    Dot(RGBColor),
+    Triangle,
+    Bar(RGBAColor),
+    Line(RGBColor),
+    Dashed,
+    Band(RGBAColor),
+}
 
 /// Sizes for one backend: `s` scales SVG pixels (1 for SVG at 96 dpi).
 struct Scale {
@@ -45,8 +86,35 @@ impl Scale {
     fn px(&self, v: f64) -> i32 {
         (v * self.s).round() as i32
     }
+    /// Points at print in this backend's pixels.
+    fn pt(&self, pt: f64) -> f64 {
+        pt * SVG_DPI / 72.0 * self.s
+    }
+    /// The bundled font at `pt` points at print (rounded up to 1e-4 pixel,
+    /// so that the files' rounded numbers never fall below `pt`).
     fn font(&self, pt: f64) -> FontDesc<'static> {
-        ("sans-serif", pt * self.s * SVG_DPI / 72.0).into_font()
+        let px = (self.pt(pt) * 1e4).ceil() / 1e4;
+        (FAMILY, px * PLOTTERS_FONT_FACTOR).into_font()
+    }
+    /// The width in pixels of `text` at `pt` points.
+    fn text_width<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        text: &str,
+        pt: f64,
+    ) -> f64 {
+        root.estimate_text_size(text, &TextStyle::from(self.font(pt)))
+            .map(|(w, _)| w as f64)
+            .unwrap_or(text.chars().count() as f64 * self.pt(pt) * 0.6)
+    }
+    /// The height of an x label area: tick marks, labels and the title.
+    fn x_area(&self) -> f64 {
+        (self.pt(SMALL_PT) + self.pt(TITLE_PT)) / self.s + 16.0
+    }
+    /// The width of a y label area whose widest label is `widest` pixels.
+    fn y_area(&self, widest: f64, titled: bool) -> f64 {
+        let title = if titled { self.pt(TITLE_PT) + 8.0 } else { 0.0 };
+        (widest + title) / self.s + 12.0
     }
     /// A chart with the common margin and the given label areas (pixels).
     fn chart<'a, DB: DrawingBackend>(
@@ -59,45 +127,187 @@ impl Scale {
     ) -> Result<Chart<'a, DB>> {
         ChartBuilder::on(root)
             .margin(self.px(6.0))
+            .margin_right(self.px(10.0))
             .x_label_area_size(self.px(x_area))
             .y_label_area_size(self.px(y_area))
             .build_cartesian_2d(x, y)
             .map_err(map_err)
     }
-    /// The axes without grid lines, ticks at 7 pt and titles at 8 pt.
-    fn axes<'a, 'b, DB: DrawingBackend>(
+    /// A chart with two numeric axes drawn: labels with true minus signs,
+    /// no grid lines.
+    fn numeric_chart<'a, DB: DrawingBackend>(
         &self,
-        chart: &'b mut Chart<'a, DB>,
-    ) -> MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
-        let mut mesh = chart.configure_mesh();
-        mesh.disable_mesh()
-            .x_label_style(self.font(7.0))
-            .y_label_style(self.font(7.0))
-            .axis_desc_style(self.font(8.0));
-        mesh
+        root: &'a DrawingArea<DB, Shift>,
+        x: Axis,
+        y: Axis,
+    ) -> Result<Chart<'a, DB>> {
+        let (sx, sy) = (x.step(), y.step());
+        let fx = move |v: &f64| tick(*v, sx);
+        let fy = move |v: &f64| tick(*v, sy);
+        let widest = [y.range.start, y.range.end]
+            .iter()
+            .map(|v| self.text_width(root, &fy(v), SMALL_PT))
+            .fold(0.0, f64::max);
+        let y_area = self.y_area(widest, true);
+        let mut chart = self.chart(root, self.x_area(), y_area, x.range, y.range)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(x.labels)
+            .y_labels(y.labels)
+            .x_label_formatter(&fx)
+            .y_label_formatter(&fy)
+            .x_label_style(self.font(SMALL_PT))
+            .y_label_style(self.font(SMALL_PT))
+            .axis_desc_style(self.font(TITLE_PT))
+            .x_desc(x.title)
+            .y_desc(y.title)
+            .draw()
+            .map_err(map_err)?;
+        Ok(chart)
     }
     /// A chart with one row per name, top to bottom (row k at y = n - 1 - k),
-    /// its axes drawn; `whole_x` labels the x axis in whole numbers.
+    /// its axes drawn; the label area fits the longest name.
     fn category_chart<'a, DB: DrawingBackend>(
         &self,
         root: &'a DrawingArea<DB, Shift>,
-        y_area: f64,
-        x: std::ops::Range<f64>,
+        x: Axis,
         names: &[String],
-        (x_desc, whole_x): (&str, bool),
     ) -> Result<Chart<'a, DB>> {
         let n = names.len();
-        let mut chart = self.chart(root, 28.0, y_area, x, -0.5f64..(n as f64 - 0.5))?;
+        let widest = names
+            .iter()
+            .map(|t| self.text_width(root, t, SMALL_PT))
+            .fold(0.0, f64::max);
+        let y_area = self.y_area(widest, false);
+        let step = x.step();
+        let fx = move |v: &f64| tick(*v, step);
         let label_y = |y: &f64| category_label(names, *y);
-        let mut mesh = self.axes(&mut chart);
-        mesh.x_desc(x_desc).y_labels(n);
-        if whole_x {
-            mesh.x_label_formatter(&whole);
-        }
-        mesh.y_label_formatter(&label_y).draw().map_err(map_err)?;
-        drop(mesh);
+        let y_range = -0.5f64..(n as f64 - 0.5);
+        let mut chart = self.chart(root, self.x_area(), y_area, x.range, y_range)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(x.labels)
+            .y_labels(n)
+            .x_label_formatter(&fx)
+            .y_label_formatter(&label_y)
+            .x_label_style(self.font(SMALL_PT))
+            .y_label_style(self.font(SMALL_PT))
+            .axis_desc_style(self.font(TITLE_PT))
+            .x_desc(x.title)
+            .draw()
+            .map_err(map_err)?;
         Ok(chart)
     }
+    /// A legend in a white box with a thin border, its top-left corner at
+    /// pixel `at` of the root: black text at 7 pt beside each key.
+    fn legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        at: (i32, i32),
+        entries: &[(Key, &str)],
+    ) -> Result<()> {
+        let row = self.pt(SMALL_PT) * 1.45;
+        let (pad, key_w) = (self.pt(SMALL_PT) * 0.45, self.pt(SMALL_PT) * 1.6);
+        let text_w = entries
+            .iter()
+            .map(|(_, t)| self.text_width(root, t, SMALL_PT))
+            .fold(0.0, f64::max);
+        let (w, h) = (
+            pad * 3.0 + key_w + text_w,
+            pad * 2.0 + row * entries.len() as f64,
+        );
+        let corner = |dx: f64, dy: f64| (at.0 + dx.round() as i32, at.1 + dy.round() as i32);
+        let frame = [corner(0.0, 0.0), corner(w, h)];
+        root.draw(&Rectangle::new(frame, WHITE.filled()))
+            .map_err(map_err)?;
+        root.draw(&Rectangle::new(frame, GREY.stroke_width(1)))
+            .map_err(map_err)?;
+        for (k, (key, text)) in entries.iter().enumerate() {
+            let cy = pad + row * (k as f64 + 0.5);
+            self.legend_key(root, *key, corner(pad, cy), key_w)?;
+            let style = self
+                .font(SMALL_PT)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            root.draw(&Text::new(
+                text.to_string(),
+                corner(pad * 2.0 + key_w, cy),
+                style,
+            ))
+            .map_err(map_err)?;
+        }
+        Ok(())
+    }
+    /// One legend key, `w` pixels wide, its left end at `(x, y)` (centre line).
+    fn legend_key<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        key: Key,
+        (x, y): (i32, i32),
+        w: f64,
+    ) -> Result<()> {
+        let (w, half) = (w.round() as i32, (self.pt(SMALL_PT) * 0.38).round() as i32);
+        let mid = (x + w / 2, y);
+        let drawn = match key {
+            Key::Dot(c) => root.draw(&Circle::new(mid, self.px(2.2), c.filled())),
+            Key::Triangle => root.draw(&self.triangle(mid)),
+            Key::Bar(c) => root.draw(&Rectangle::new(
+                [(x + 2, y - half), (x + w - 2, y + half)],
+                c.filled(),
+            )),
+            Key::Band(c) => root.draw(&Rectangle::new(
+                [(x, y - half), (x + w, y + half)],
+                c.filled(),
+            )),
+            Key::Line(c) => root.draw(&PathElement::new(
+                vec![(x, y), (x + w, y)],
+                c.stroke_width(self.px(1.5) as u32),
+            )),
+            Key::Dashed => {
+                for k in 0..3 {
+                    let x0 = x + k * w / 3;
+                    root.draw(&PathElement::new(
+                        vec![(x0, y), (x0 + w / 5, y)],
+                        BLACK.stroke_width(1),
+                    ))
+                    .map_err(map_err)?;
+                }
+                Ok(())
+            }
+        };
+        drawn.map_err(map_err)
+    }
+    /// The marker of a reservation or declaration.
+    fn triangle<C>(&self, at: C) -> TriangleMarker<C, i32> {
+        TriangleMarker::new(at, self.px(3.2), BLACK.filled())
+    }
+}
+
+/// The top-left pixel of a chart's plotting area, moved by `(dx, dy)`.
+fn inside<DB: DrawingBackend>(chart: &Chart<'_, DB>, dx: i32, dy: i32) -> (i32, i32) {
+    let (x, y) = chart.plotting_area().get_pixel_range();
+    (x.start + dx, y.start + dy)
+}
+
+/// Data units per pixel along x and y in a chart's plotting area.
+fn units_per_px<DB: DrawingBackend>(
+    chart: &Chart<'_, DB>,
+    x: &std::ops::Range<f64>,
+    y: &std::ops::Range<f64>,
+) -> (f64, f64) {
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    (
+        (x.end - x.start) / (px.end - px.start).max(1) as f64,
+        (y.end - y.start) / (py.end - py.start).max(1) as f64,
+    )
+}
+
+/// A model's or variable's name in words: `sovereignty_cost` is
+/// "sovereignty cost", an interaction `a:b` is "a × b".
+pub fn variable_words(term: &str) -> String {
+    term.replace(':', " × ").replace('_', " ")
 }
 
 /// Draws one element on a chart.
@@ -133,6 +343,46 @@ const KEY_INSTRUMENTS: [(&str, &str); 4] = [
     ("WTO Agreement", "WTO"),
 ];
 
+/// Where each instrument's dot is drawn: at its cost, at 1 (joined) or 0,
+/// stacked towards the middle (by `dy`) where dots closer than `dx` in cost
+/// would overlap. Deterministic: the key instruments are placed first (on
+/// the 0 or 1 line, where their names are written), then the others in
+/// cost order.
+fn stacked_points(p: &ProbabilityCurve, dx: f64, dy: f64) -> Vec<(f64, f64)> {
+    let is_key = |i: usize| key_label(&p.instruments[i].instrument).is_some();
+    let mut order: Vec<usize> = (0..p.instruments.len()).collect();
+    order.sort_by(|&a, &b| {
+        (!is_key(a), p.instruments[a].x)
+            .partial_cmp(&(!is_key(b), p.instruments[b].x))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut placed: Vec<(f64, bool, usize)> = Vec::new();
+    let mut at = vec![(0.0, 0.0); p.instruments.len()];
+    for i in order {
+        let v = &p.instruments[i];
+        let joined = v.outcome > 0.5;
+        let level = (0..)
+            .find(|l| {
+                !placed
+                    .iter()
+                    .any(|(x, j, pl)| *j == joined && pl == l && (x - v.x).abs() < dx)
+            })
+            .unwrap_or(0);
+        placed.push((v.x, joined, level));
+        let step = level as f64 * dy;
+        at[i] = (v.x, if joined { 1.0 - step } else { step });
+    }
+    at
+}
+
+/// The short label of a key instrument.
+fn key_label(instrument: &str) -> Option<&'static str> {
+    KEY_INSTRUMENTS
+        .iter()
+        .find(|(k, _)| *k == instrument)
+        .map(|(_, short)| *short)
+}
+
 /// The predicted probability of joining, its band and the instruments.
 pub fn probability_curve<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -140,71 +390,85 @@ pub fn probability_curve<DB: DrawingBackend>(
     s: f64,
 ) -> Result<()> {
     let st = Scale { s };
+    let (xr, yr) = (-0.02f64..1.02f64, -0.12f64..1.12f64);
+    let x = Axis {
+        title: &p.x_label,
+        labels: 6,
+        range: xr.clone(),
+    };
+    let y = Axis {
+        title: "probability of joining",
+        labels: 6,
+        range: yr.clone(),
+    };
+    let mut chart = st.numeric_chart(root, x, y)?;
     let curve = &p.curve;
-    let mut chart = st.chart(root, 30.0, 36.0, -0.02f64..1.02f64, -0.05f64..1.05f64)?;
-    st.axes(&mut chart)
-        .x_desc(p.x_label.as_str())
-        .y_desc("P(China joins)")
-        .x_labels(6)
-        .y_labels(6)
-        .draw()
-        .map_err(map_err)?;
     let band: Vec<(f64, f64)> = curve
         .iter()
         .map(|v| (v.x, v.low))
         .chain(curve.iter().rev().map(|v| (v.x, v.high)))
         .collect();
-    one(&mut chart, Polygon::new(band, SKY.mix(0.35).filled()))?;
+    let band_colour = SKY.mix(0.35);
+    one(&mut chart, Polygon::new(band, band_colour.filled()))?;
     chart
         .draw_series(LineSeries::new(
             curve.iter().map(|v| (v.x, v.probability)),
             BLUE.stroke_width(st.px(1.5) as u32),
         ))
         .map_err(map_err)?;
+    let (ux, uy) = units_per_px(&chart, &xr, &yr);
+    let r = 1.9;
+    let at = stacked_points(
+        p,
+        ux * st.px(2.0 * r + 0.4) as f64,
+        uy * (2.0 * r + 0.6) * s,
+    );
     chart
-        .draw_series(p.instruments.iter().map(|v| {
-            let y = if v.outcome > 0.5 { 1.0 } else { 0.0 };
-            Circle::new((v.x, y), st.px(2.0), VERMILLION.mix(0.6).filled())
-        }))
+        .draw_series(
+            at.iter()
+                .map(|&xy| Circle::new(xy, st.px(r), VERMILLION.filled())),
+        )
         .map_err(map_err)?;
-    // Key instruments, labelled above (joined) or below (not joined),
-    // with a leader line to their point.
-    let mut used: Vec<(f64, f64)> = Vec::new();
+    key_instrument_labels(&st, &mut chart, p, uy * st.px(r + 1.5) as f64)?;
+    let level = crate::report::format::whole_percent(p.level);
+    let band_text = format!("{level} % confidence band");
+    let entries = [
+        (Key::Line(BLUE), "predicted probability"),
+        (Key::Band(band_colour), band_text.as_str()),
+        (Key::Dot(VERMILLION), "instrument (1: joined, 0: not)"),
+    ];
+    let (_, py) = chart.plotting_area().get_pixel_range();
+    let top = ((py.end - py.start) as f64 * 0.5) as i32;
+    st.legend(root, inside(&chart, st.px(4.0), top), &entries)
+}
+
+/// The key instruments' names, outside the 0 and 1 lines: above a joined
+/// instrument's dot, below one not joined (their dots are on the line; `gap`
+/// is the distance from the dot's centre in probability units).
+fn key_instrument_labels<DB: DrawingBackend>(
+    st: &Scale,
+    chart: &mut Chart<'_, DB>,
+    p: &ProbabilityCurve,
+    gap: f64,
+) -> Result<()> {
     for v in &p.instruments {
-        let Some((_, short)) = KEY_INSTRUMENTS.iter().find(|(k, _)| *k == v.instrument) else {
+        let Some(short) = key_label(&v.instrument) else {
             continue;
         };
-        let joined = v.outcome > 0.5;
-        let mut y = if joined { 0.88 } else { 0.12 };
-        while used
-            .iter()
-            .any(|(x0, y0)| (x0 - v.x).abs() < 0.15 && (y0 - y).abs() < 0.05)
-        {
-            y += if joined { -0.06 } else { 0.06 };
-        }
-        used.push((v.x, y));
-        // Text width in data units, roughly: 0.017 per character.
-        let width = short.chars().count() as f64 * 0.017;
-        let x = if v.x + width > 1.0 {
-            v.x - width
+        let (y, v_pos) = if v.outcome > 0.5 {
+            (1.0 + gap, VPos::Bottom)
         } else {
-            v.x - 0.01
+            (-gap, VPos::Top)
         };
-        let y_point = if joined { 1.0 } else { 0.0 };
-        one(
-            &mut chart,
-            PathElement::new(
-                vec![
-                    (v.x, y_point),
-                    (v.x, if joined { y + 0.005 } else { y - 0.035 }),
-                ],
-                GREY.stroke_width(1),
-            ),
-        )?;
-        one(
-            &mut chart,
-            Text::new(short.to_string(), (x, y), st.font(6.5).color(&BLACK)),
-        )?;
+        let h_pos = if v.x > 0.9 {
+            HPos::Right
+        } else if v.x < 0.1 {
+            HPos::Left
+        } else {
+            HPos::Center
+        };
+        let style = st.font(SMALL_PT).color(&BLACK).pos(Pos::new(h_pos, v_pos));
+        one(chart, Text::new(short.to_string(), (v.x, y), style))?;
     }
     Ok(())
 }
@@ -220,42 +484,35 @@ fn cost_colour(cost: f64) -> RGBColor {
     }
 }
 
-/// China's acts in time, by the instrument's sovereignty cost.
+/// China's acts in time, by the instrument's sovereignty cost: circles
+/// coloured by cost, black triangles for reservations and declarations.
 pub fn timeline<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     points: &[TimelinePoint],
     s: f64,
 ) -> Result<()> {
     let st = Scale { s };
-    let lo = points
-        .iter()
-        .map(|v| v.year)
-        .fold(f64::INFINITY, f64::min)
-        .floor()
-        - 1.0;
-    let hi = points
-        .iter()
-        .map(|v| v.year)
-        .fold(f64::NEG_INFINITY, f64::max)
-        .ceil()
-        + 1.0;
-    let mut chart = st.chart(root, 28.0, 36.0, lo..hi, -0.02f64..1.02f64)?;
-    st.axes(&mut chart)
-        .x_desc("Year")
-        .y_desc("Sovereignty cost")
-        .x_label_formatter(&whole)
-        .draw()
-        .map_err(map_err)?;
-    let triangle = |at: (f64, f64)| {
-        TriangleMarker::new(at, st.px(3.0), BLACK.stroke_width(st.px(0.8).max(1) as u32))
+    let years = points.iter().map(|v| v.year);
+    let lo = years.clone().fold(f64::INFINITY, f64::min).floor() - 1.0;
+    let hi = years.fold(f64::NEG_INFINITY, f64::max).ceil() + 1.0;
+    let x = Axis {
+        title: "year of China's act",
+        labels: 10,
+        range: lo..hi,
     };
+    let y = Axis {
+        title: "sovereignty cost (0–1 index)",
+        labels: 6,
+        range: -0.02f64..1.02f64,
+    };
+    let mut chart = st.numeric_chart(root, x, y)?;
     chart
         .draw_series(points.iter().filter(|v| !v.reservation).map(|v| {
             let c = cost_colour(v.sovereignty_cost);
             Circle::new(
                 (v.year, v.sovereignty_cost),
                 st.px(2.2),
-                c.mix(0.75).filled(),
+                c.mix(0.8).filled(),
             )
         }))
         .map_err(map_err)?;
@@ -264,38 +521,61 @@ pub fn timeline<DB: DrawingBackend>(
             points
                 .iter()
                 .filter(|v| v.reservation)
-                .map(|v| triangle((v.year, v.sovereignty_cost))),
+                .map(|v| st.triangle((v.year, v.sovereignty_cost))),
         )
         .map_err(map_err)?;
-    // Legend, top left.
-    let entries: [(&str, RGBColor); 3] = [
-        ("cost up to 0.3", BLUE),
-        ("0.3 to 0.6", ORANGE),
-        ("above 0.6", VERMILLION),
+    let entries = [
+        (Key::Dot(BLUE), "signature, consent or vote: cost up to 0.3"),
+        (
+            Key::Dot(ORANGE),
+            "signature, consent or vote: cost 0.3 to 0.6",
+        ),
+        (
+            Key::Dot(VERMILLION),
+            "signature, consent or vote: cost above 0.6",
+        ),
+        (Key::Triangle, "reservation or declaration"),
     ];
-    let step = (hi - lo) * 0.11;
-    let legend_text = |text: &str, x: f64| {
-        Text::new(
-            text.to_string(),
-            (x + step * 0.06, 0.975),
-            st.font(6.5).color(&BLACK),
-        )
-    };
-    for (k, (text, colour)) in entries.iter().enumerate() {
-        let x = lo + 1.0 + k as f64 * step;
-        one(
-            &mut chart,
-            Circle::new((x, 0.95), st.px(2.2), colour.mix(0.75).filled()),
-        )?;
-        one(&mut chart, legend_text(text, x))?;
-    }
-    let x = lo + 1.0 + 3.0 * step;
-    one(&mut chart, triangle((x, 0.95)))?;
-    one(&mut chart, legend_text("reservation or declaration", x))?;
-    Ok(())
+    st.legend(root, inside(&chart, st.px(4.0), st.px(2.0)), &entries)
 }
 
-/// The tested coefficient across models, with its intervals.
+/// The axis range of a coefficient plot: the intervals of the bulk of the
+/// models and zero. A model whose interval is more than three times as wide
+/// as the median one, or unbounded, is left out of the range (it is drawn
+/// clipped, with arrows and its numbers).
+fn coefficient_range(rows: &[CoefficientRow]) -> (f64, f64) {
+    let width = |r: &CoefficientRow| match (r.low, r.high) {
+        (Some(l), Some(h)) => h - l,
+        _ => f64::INFINITY,
+    };
+    let mut widths: Vec<f64> = rows.iter().map(width).filter(|w| w.is_finite()).collect();
+    widths.sort_by(f64::total_cmp);
+    let median = widths
+        .get(widths.len() / 2)
+        .copied()
+        .unwrap_or(f64::INFINITY);
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for r in rows {
+        let in_bulk = width(r) <= 3.0 * median;
+        for v in [
+            Some(r.estimate),
+            r.low.filter(|_| in_bulk),
+            r.high.filter(|_| in_bulk),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|_| in_bulk)
+        {
+            (lo, hi) = (lo.min(v), hi.max(v));
+        }
+    }
+    let pad = (hi - lo).max(1e-9) * 0.06;
+    (lo - pad, hi + pad)
+}
+
+/// The tested coefficient across models, with its intervals; an interval
+/// (or estimate) beyond the axis is clipped with an arrow and labelled with
+/// its numbers.
 pub fn coefficients<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     c: &CoefficientPlot,
@@ -303,47 +583,62 @@ pub fn coefficients<DB: DrawingBackend>(
 ) -> Result<()> {
     let st = Scale { s };
     let rows = &c.rows;
-    let low = |r: &CoefficientRow| r.low.unwrap_or(f64::NEG_INFINITY);
-    let high = |r: &CoefficientRow| r.high.unwrap_or(f64::INFINITY);
-    let lo = rows
-        .iter()
-        .map(low)
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::min);
-    let hi = rows
-        .iter()
-        .map(high)
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max);
-    let pad = (hi - lo).max(1e-9) * 0.08;
+    let (lo, hi) = coefficient_range(rows);
     let n = rows.len();
     let names: Vec<String> = rows.iter().map(|r| r.model.clone()).collect();
-    let x_desc = format!("Coefficient of {}", c.term);
-    let mut chart = st.category_chart(
-        root,
-        110.0,
-        (lo - pad)..(hi + pad),
-        &names,
-        (&x_desc, false),
-    )?;
-    one(
-        &mut chart,
-        PathElement::new(
-            vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
-            GREY.stroke_width(1),
-        ),
-    )?;
+    let title = format!("log-odds per unit of {}", variable_words(&c.term));
+    let x = Axis {
+        title: &title,
+        labels: 6,
+        range: lo..hi,
+    };
+    let mut chart = st.category_chart(root, x, &names)?;
+    let zero = vec![(0.0, -0.5), (0.0, n as f64 - 0.5)];
+    one(&mut chart, PathElement::new(zero, GREY.stroke_width(1)))?;
+    let (ux, uy) = units_per_px(&chart, &(lo..hi), &(-0.5..n as f64 - 0.5));
+    let (head_x, head_y) = (ux * st.pt(SMALL_PT) * 0.55, uy * st.pt(SMALL_PT) * 0.35);
+    let arrow = |tip: f64, dir: f64, y: f64| {
+        let base = tip - dir * head_x;
+        Polygon::new(
+            vec![(tip, y), (base, y + head_y), (base, y - head_y)],
+            BLUE.filled(),
+        )
+    };
     for (k, r) in rows.iter().enumerate() {
         let y = (n - 1 - k) as f64;
-        let (l, h) = (low(r).max(lo - pad), high(r).min(hi + pad));
+        let low = r.low.unwrap_or(f64::NEG_INFINITY);
+        let high = r.high.unwrap_or(f64::INFINITY);
+        let (l, h) = (low.max(lo), high.min(hi));
+        let line = vec![(l.min(hi), y), (h.max(lo), y)];
         one(
             &mut chart,
-            PathElement::new(vec![(l, y), (h, y)], BLUE.stroke_width(st.px(1.2) as u32)),
+            PathElement::new(line, BLUE.stroke_width(st.px(1.2) as u32)),
         )?;
-        one(
-            &mut chart,
-            Circle::new((r.estimate, y), st.px(2.5), BLUE.filled()),
-        )?;
+        let clipped_low = low < lo || r.estimate < lo;
+        let clipped_high = high > hi || r.estimate > hi;
+        if clipped_low {
+            one(&mut chart, arrow(lo, -1.0, y))?;
+        }
+        if clipped_high {
+            one(&mut chart, arrow(hi, 1.0, y))?;
+        }
+        if (lo..=hi).contains(&r.estimate) {
+            one(
+                &mut chart,
+                Circle::new((r.estimate, y), st.px(2.5), BLUE.filled()),
+            )?;
+        }
+        if clipped_low || clipped_high {
+            let text = format!("off scale: {}", figure_estimate(r.estimate, r.low, r.high));
+            let style = st
+                .font(SMALL_PT)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Bottom));
+            one(
+                &mut chart,
+                Text::new(text, ((lo + hi) / 2.0, y + 0.42), style),
+            )?;
+        }
     }
     Ok(())
 }
@@ -358,10 +653,17 @@ pub fn participation_rates<DB: DrawingBackend>(
     let n = rows.len();
     let names: Vec<String> = rows
         .iter()
-        .map(|r| r.group.split(" (").next().unwrap_or(&r.group).to_string())
+        .map(|r| {
+            let group = r.group.split(" (").next().unwrap_or(&r.group);
+            format!("{group} (n = {})", r.n)
+        })
         .collect();
-    let x_axis = ("Share of instruments China joined", false);
-    let mut chart = st.category_chart(root, 92.0, 0.0f64..1.0f64, &names, x_axis)?;
+    let x = Axis {
+        title: "share joined (0–1)",
+        labels: 6,
+        range: 0.0f64..1.0f64,
+    };
+    let mut chart = st.category_chart(root, x, &names)?;
     let colours = [GREEN, BLUE, SKY, VERMILLION];
     for (k, r) in rows.iter().enumerate() {
         let y = (n - 1 - k) as f64;
@@ -391,94 +693,117 @@ pub fn opt_outs<DB: DrawingBackend>(
         .map(|r| r.provisions as f64)
         .fold(1.0f64, f64::max);
     let names: Vec<String> = rows.iter().map(|r| r.mechanism.clone()).collect();
-    let x = 0.0f64..(max + 0.5);
-    let mut chart = st.category_chart(root, 92.0, x, &names, ("Provisions", true))?;
-    for (k, (text, colour)) in [
-        ("avoided", VERMILLION.to_rgba()),
-        ("accepted", SKY.mix(0.5)),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let x = max * 0.55;
-        let y = n as f64 - 0.9 - k as f64 * 0.55;
-        one(
-            &mut chart,
-            Rectangle::new([(x, y - 0.15), (x + max * 0.05, y + 0.15)], colour.filled()),
-        )?;
-        one(
-            &mut chart,
-            Text::new(
-                text.to_string(),
-                (x + max * 0.08, y + 0.2),
-                st.font(7.0).color(&BLACK),
-            ),
-        )?;
-    }
+    let x = Axis {
+        title: "number of delegation provisions",
+        labels: 8,
+        range: 0.0f64..(max + 0.5),
+    };
+    let mut chart = st.category_chart(root, x, &names)?;
+    let (avoided, accepted) = (VERMILLION.to_rgba(), SKY.mix(0.5));
     for (k, r) in rows.iter().enumerate() {
         let y = (n - 1 - k) as f64;
         let bar = |to: usize, style: ShapeStyle| {
             Rectangle::new([(0.0, y - 0.3), (to as f64, y + 0.3)], style)
         };
-        one(&mut chart, bar(r.provisions, SKY.mix(0.5).filled()))?;
-        one(&mut chart, bar(r.avoided, VERMILLION.filled()))?;
+        one(&mut chart, bar(r.provisions, accepted.filled()))?;
+        one(&mut chart, bar(r.avoided, avoided.filled()))?;
     }
-    Ok(())
+    let entries = [
+        (Key::Bar(avoided), "avoided by China"),
+        (Key::Bar(accepted), "accepted by China"),
+    ];
+    let (px, _) = chart.plotting_area().get_pixel_range();
+    let legend_w = st.pt(SMALL_PT) * 2.5 + st.text_width(root, entries[1].1, SMALL_PT);
+    let dx = (px.end - px.start) - legend_w.round() as i32 - st.px(4.0);
+    st.legend(root, inside(&chart, dx, st.px(2.0)), &entries)
 }
 
-/// Shares of `v` in `bins` equal bins of [0, 1].
-fn histogram(v: &[f64], bins: usize) -> Vec<f64> {
+/// The bins of the simulation histogram: the range of the data and the
+/// threshold, cut into about 12 bins of a round width (a multiple of 0.01).
+fn simulation_bins(p: &SimulationPlot) -> (f64, f64, usize) {
+    let all = p
+        .weak
+        .iter()
+        .chain(&p.strong)
+        .chain(std::iter::once(&p.threshold));
+    let lo = all
+        .clone()
+        .cloned()
+        .fold(f64::INFINITY, f64::min)
+        .clamp(0.0, 1.0);
+    let hi = all
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max)
+        .clamp(0.0, 1.0);
+    let width = (((hi - lo) / 12.0 * 100.0).ceil() / 100.0).max(0.01);
+    let start = ((lo / width).floor() * width).max(0.0);
+    let bins = (((hi - start) / width - 1e-9).ceil() as usize).max(1);
+    (start, width, bins)
+}
+
+/// Shares of `v` in `bins` bins of `width` from `start` (a value on a bin's
+/// upper edge goes to the bin above, the largest to the last).
+fn histogram(v: &[f64], (start, width, bins): (f64, f64, usize)) -> Vec<f64> {
     let mut h = vec![0.0; bins];
     for x in v {
-        let b = ((x * bins as f64).floor() as usize).min(bins - 1);
+        let b = (((x - start) / width + 1e-9).floor().max(0.0) as usize).min(bins - 1);
         h[b] += 1.0;
     }
     let total = v.len().max(1) as f64;
     h.iter().map(|c| c / total).collect()
 }
 
-/// Histograms of the simulated soft-law rates of a weak and a strong state.
+/// Histograms of the simulated soft-law rates of a weak and a strong state,
+/// on an axis fitted to the data.
 pub fn simulation<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     p: &SimulationPlot,
     s: f64,
 ) -> Result<()> {
     let st = Scale { s };
-    let bins = 20usize;
+    let bins = simulation_bins(p);
+    let (start, w, count) = bins;
     let (hw, hs) = (histogram(&p.weak, bins), histogram(&p.strong, bins));
-    let top = hw.iter().chain(&hs).cloned().fold(0.0f64, f64::max) * 1.1;
-    let mut chart = st.chart(root, 28.0, 36.0, 0.0f64..1.0f64, 0.0f64..top.max(0.01))?;
-    st.axes(&mut chart)
-        .x_desc("Soft-law participation rate in a simulated universe")
-        .y_desc("Share of universes")
-        .draw()
-        .map_err(map_err)?;
-    let w = 1.0 / bins as f64;
+    let top = hw
+        .iter()
+        .chain(&hs)
+        .cloned()
+        .fold(0.0f64, f64::max)
+        .max(0.01)
+        * 1.08;
+    let x = Axis {
+        title: "share of soft-law instruments joined (0–1)",
+        labels: 6,
+        range: start..(start + w * count as f64),
+    };
+    let y = Axis {
+        title: "share of simulated universes",
+        labels: 6,
+        range: 0.0..top,
+    };
+    let mut chart = st.numeric_chart(root, x, y)?;
     for (k, (a, b)) in hw.iter().zip(&hs).enumerate() {
-        let x0 = k as f64 * w;
-        one(
-            &mut chart,
-            Rectangle::new([(x0, 0.0), (x0 + w * 0.5, *a)], ORANGE.filled()),
-        )?;
-        one(
-            &mut chart,
-            Rectangle::new([(x0 + w * 0.5, 0.0), (x0 + w, *b)], BLUE.filled()),
-        )?;
+        let x0 = start + k as f64 * w;
+        let bar = |from: f64, to: f64, v: f64, c: RGBColor| {
+            Rectangle::new([(x0 + w * from, 0.0), (x0 + w * to, v)], c.filled())
+        };
+        one(&mut chart, bar(0.05, 0.5, *a, ORANGE))?;
+        one(&mut chart, bar(0.5, 0.95, *b, BLUE))?;
     }
-    let threshold = p.threshold;
     chart
         .draw_series(DashedLineSeries::new(
-            vec![(threshold, 0.0), (threshold, top)],
+            vec![(p.threshold, 0.0), (p.threshold, top)],
             st.px(3.0) as u32,
             st.px(2.0) as u32,
             BLACK.stroke_width(1),
         ))
         .map_err(map_err)?;
-    for (text, y, colour) in [("weak state", 0.92, ORANGE), ("strong state", 0.82, BLUE)] {
-        one(
-            &mut chart,
-            Text::new(text, (0.05, top * y), st.font(7.0).color(&colour)),
-        )?;
-    }
-    Ok(())
+    let entries = [
+        (Key::Bar(ORANGE.to_rgba()), "weakly socialized state"),
+        (Key::Bar(BLUE.to_rgba()), "strongly socialized state"),
+        (Key::Dashed, "soft-law-only study's threshold"),
+    ];
+    let threshold_px = chart.backend_coord(&(p.threshold, 0.0)).0;
+    let at = (threshold_px + st.px(4.0), inside(&chart, 0, st.px(2.0)).1);
+    st.legend(root, at, &entries)
 }

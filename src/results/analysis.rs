@@ -1,6 +1,8 @@
 //! What an analysis returns: its verdict and the checks behind it, the
 //! numbers the report quotes, its fits, tables and notes.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::FitResult;
@@ -142,6 +144,9 @@ pub struct AnalysisResult {
     pub tables: Vec<TableOut>,
     /// The figures the analysis draws, with the data drawn in them.
     pub figures: Vec<FigureData>,
+    /// The size at print of each figure the analysis lists (its spec's
+    /// `[outputs.figure_size]`, else the figure's default).
+    pub figure_sizes: BTreeMap<FigureName, FigureSize>,
     /// Remarks, e.g. an alternative model that the data cannot identify.
     pub notes: Vec<String>,
     /// The names of the numbers the screen summary shows beside the checks
@@ -188,6 +193,37 @@ impl FigureName {
     pub fn parse(s: &str) -> Option<FigureName> {
         FigureName::ALL.into_iter().find(|f| f.as_str() == s)
     }
+    /// The size at print when the spec sets none: a journal's single column
+    /// (3.5 in) or full width (7 in; the timeline, whose years need the
+    /// room).
+    pub fn default_size(self) -> FigureSize {
+        let (width_in, height_in) = match self {
+            FigureName::ProbabilityCurve => (3.5, 2.8),
+            FigureName::Coefficients => (3.5, 2.6),
+            FigureName::ParticipationByCost => (3.5, 2.2),
+            FigureName::Timeline => (7.0, 2.8),
+            FigureName::OptOuts => (3.5, 2.6),
+            FigureName::Simulation => (3.5, 2.4),
+        };
+        FigureSize {
+            width_in,
+            height_in,
+        }
+    }
+}
+
+/// A figure's size at print, in inches.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FigureSize {
+    pub width_in: f64,
+    pub height_in: f64,
+}
+
+impl FigureSize {
+    /// The bounds a spec may set (inches): from a narrow column to a
+    /// landscape page or slide.
+    pub const WIDTH_IN: std::ops::RangeInclusive<f64> = 2.0..=10.0;
+    pub const HEIGHT_IN: std::ops::RangeInclusive<f64> = 1.5..=10.0;
 }
 
 /// One point of a predicted-probability curve with its pointwise band.
