@@ -13,9 +13,12 @@ use crate::error::{Error, Location, Result};
 use crate::table::Table;
 
 mod add;
+mod import;
+pub mod untc_names;
 mod validate;
 
 pub use add::{add_instrument, NewInstrument};
+pub use import::{import_untc, UntcImport};
 pub use validate::{check_dated, parse_partial_date};
 
 pub const TREATIES: &str = "treaties.csv";
