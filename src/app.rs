@@ -497,7 +497,14 @@ pub fn run_analyses(args: &RunArgs) -> Result<RunResults> {
         seed: args.seed.unwrap_or(crate::analysis::DEFAULT_SEED),
         seed_overrides_specs: args.seed.is_some(),
         instruments: data.treaties.rows.len(),
-        actions: data.actions.rows.len(),
+        // China's acts: the report is about China; the other states' rows
+        // are the comparative data.
+        actions: data
+            .actions
+            .rows
+            .iter()
+            .filter(|r| data.actions.get(r, "state") == crate::panel::CHINA)
+            .count(),
         analyses: results,
     })
 }

@@ -72,6 +72,9 @@ enum Command {
     /// Extend the dataset.
     #[command(subcommand)]
     Treaty(TreatyCommand),
+    /// Import depositary data into the dataset.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
     /// Exact small-sample tests (Fisher's exact test, intervals for a proportion).
     #[command(subcommand)]
     Exact(app::ExactCommand),
@@ -84,6 +87,37 @@ enum TreatyCommand {
     Add {
         /// The instrument file (see README: Extending the dataset).
         file: PathBuf,
+        /// The dataset directory.
+        #[arg(long, default_value = "datasets")]
+        data_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DatasetCommand {
+    /// Import a UN Treaty Collection participant table (Participant,
+    /// Signature, "Ratification, Accession(a), Succession(d)") as status and
+    /// action rows of one instrument (validated first; written atomically).
+    ImportUntc {
+        /// The instrument (a treaty_id in treaties.csv).
+        #[arg(long)]
+        treaty: String,
+        /// The participant table (CSV).
+        #[arg(long)]
+        file: PathBuf,
+        /// The source the table was read on (a source_id in sources.csv).
+        #[arg(long)]
+        source: String,
+        /// Only these states (alpha-3, comma-separated); a state named here and
+        /// absent from the table gets status none.
+        #[arg(long, value_delimiter = ',')]
+        states: Vec<String>,
+        /// The date the table holds for (default: the source's accessed date).
+        #[arg(long, default_value = "")]
+        as_of: String,
+        /// Replace a state's rows in the instrument if they cite only this source.
+        #[arg(long)]
+        replace: bool,
         /// The dataset directory.
         #[arg(long, default_value = "datasets")]
         data_dir: PathBuf,
@@ -112,6 +146,23 @@ fn main() -> ExitCode {
         } => sovcost::bib::sources_command(&data_dir, out.as_deref()),
         Command::Export(args) => app::export(&args),
         Command::Treaty(TreatyCommand::Add { file, data_dir }) => app::treaty_add(&data_dir, &file),
+        Command::Dataset(DatasetCommand::ImportUntc {
+            treaty,
+            file,
+            source,
+            states,
+            as_of,
+            replace,
+            data_dir,
+        }) => sovcost::dataset::import_untc(&sovcost::dataset::UntcImport {
+            data_dir,
+            treaty,
+            file,
+            source,
+            states,
+            as_of,
+            replace,
+        }),
     };
     match outcome {
         Ok(text) => {

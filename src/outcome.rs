@@ -75,6 +75,9 @@ pub enum ActionKind {
     Approval,
     Succession,
     Notification,
+    /// Consent to be bound whose form (ratification, accession, succession,
+    /// ...) the source does not give.
+    Consent,
     DomesticApproval,
     Reservation,
     Declaration,
@@ -98,6 +101,7 @@ impl ActionKind {
         "approval",
         "succession",
         "notification",
+        "consent",
         "domestic_approval",
         "reservation",
         "declaration",
@@ -107,7 +111,7 @@ impl ActionKind {
         "withdrawal",
         "signature_withdrawal",
     ];
-    const ALL: [ActionKind; 19] = [
+    const ALL: [ActionKind; 20] = [
         ActionKind::VoteYes,
         ActionKind::VoteNo,
         ActionKind::Abstention,
@@ -119,6 +123,7 @@ impl ActionKind {
         ActionKind::Approval,
         ActionKind::Succession,
         ActionKind::Notification,
+        ActionKind::Consent,
         ActionKind::DomesticApproval,
         ActionKind::Reservation,
         ActionKind::Declaration,
@@ -162,7 +167,8 @@ impl ActionKind {
                 | A::Acceptance
                 | A::Approval
                 | A::Succession
-                | A::Notification => Role::Consent,
+                | A::Notification
+                | A::Consent => Role::Consent,
                 A::Denunciation | A::Withdrawal => Role::Exit,
                 A::SignatureWithdrawal => Role::SignatureWithdrawal,
                 _ => Role::Other,
@@ -213,6 +219,9 @@ pub enum Status {
     Supported,
     Opposed,
     Abstained,
+    /// No source in reach gives the state's status: every outcome is
+    /// unknown (`NA`), never "no" (codebook, section 11).
+    Unknown,
 }
 
 impl Status {
@@ -225,8 +234,9 @@ impl Status {
         "supported",
         "opposed",
         "abstained",
+        "unknown",
     ];
-    const ALL: [Status; 8] = [
+    const ALL: [Status; 9] = [
         Status::Party,
         Status::Signatory,
         Status::None,
@@ -235,6 +245,7 @@ impl Status {
         Status::Supported,
         Status::Opposed,
         Status::Abstained,
+        Status::Unknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -248,9 +259,16 @@ impl Status {
     /// The statuses an instrument of `kind` can have.
     pub fn allowed(kind: InstrumentKind) -> &'static [&'static str] {
         if kind.is_binding() {
-            &Self::NAMES[..5]
+            &[
+                "party",
+                "signatory",
+                "none",
+                "withdrawn",
+                "signature_withdrawn",
+                "unknown",
+            ]
         } else {
-            &["supported", "opposed", "abstained", "none"]
+            &["supported", "opposed", "abstained", "none", "unknown"]
         }
     }
 
@@ -261,8 +279,9 @@ impl Status {
         let need = |r: Role, what: &str| (!has(r)).then(|| format!("requires {what}"));
         let forbid = |r: Role, what: &str| has(r).then(|| format!("contradicts {what}"));
         match self {
-            Status::Party => need(Role::Consent, "an act of consent to be bound in actions.csv")
-                .or_else(|| forbid(Role::Exit, "the denunciation or withdrawal in actions.csv (status withdrawn)")),
+            // A party may have left and rejoined: the order of its exits and
+            // consents is checked on their dates (`Status::sequence_problem`).
+            Status::Party => need(Role::Consent, "an act of consent to be bound in actions.csv"),
             Status::Signatory => need(Role::Signature, "a signature in actions.csv")
                 .or_else(|| forbid(Role::Consent, "the act of consent to be bound in actions.csv (status party)"))
                 .or_else(|| forbid(Role::SignatureWithdrawal, "the withdrawal of the signature in actions.csv (status signature_withdrawn)")),
@@ -281,6 +300,48 @@ impl Status {
                 .or_else(|| forbid(Role::Support, "the yes vote or consensus in actions.csv")),
             Status::Abstained => need(Role::Abstain, "an abstention in actions.csv")
                 .or_else(|| forbid(Role::Support, "the yes vote or consensus in actions.csv")),
+            // Acts may be known (a signature's date) while the status is not.
+            Status::Unknown => None,
+        }
+    }
+
+    /// A party or withdrawn state's consents and exits in date order: a
+    /// `party` with an exit must have consented again after its last exit,
+    /// and a `withdrawn` state's last act of the two must be an exit. Every
+    /// consent and exit must then be dated (to compare them).
+    pub fn sequence_problem(self, acts: &[(Role, Option<DateSpan>)]) -> Option<String> {
+        let relevant: Vec<&(Role, Option<DateSpan>)> = acts
+            .iter()
+            .filter(|(r, _)| matches!(r, Role::Consent | Role::Exit))
+            .collect();
+        let has_exit = relevant.iter().any(|(r, _)| *r == Role::Exit);
+        if !matches!(self, Status::Party | Status::Withdrawn) || !has_exit {
+            return None;
+        }
+        let consents = relevant.iter().filter(|(r, _)| *r == Role::Consent).count();
+        if self == Status::Withdrawn && consents == 1 {
+            // One consent, then the exit(s): the order needs no dates.
+            return None;
+        }
+        if relevant.iter().any(|(_, d)| d.is_none()) {
+            return Some("has a denunciation or withdrawal, so every consent and exit must be dated to order them".into());
+        }
+        let last = relevant
+            .iter()
+            .max_by(|a, b| {
+                a.1.as_ref()
+                    .map(|d| &d.last)
+                    .cmp(&b.1.as_ref().map(|d| &d.last))
+            })
+            .map(|(r, _)| *r);
+        match (self, last) {
+            (Status::Party, Some(Role::Exit)) => Some(
+                "contradicts the denunciation or withdrawal in actions.csv, which is not followed by a new consent (status withdrawn)".into(),
+            ),
+            (Status::Withdrawn, Some(Role::Consent)) => Some(
+                "contradicts the consent in actions.csv that follows the last denunciation or withdrawal (status party)".into(),
+            ),
+            _ => None,
         }
     }
 }
@@ -289,7 +350,62 @@ impl Status {
 /// Republic's (acts of the Republic of China are kept in the data but do not
 /// count; codebook, section 11); for any other state, all its acts.
 pub fn counts_for(state: &str, actor: &str) -> bool {
-    state != "CHN" || actor == "PRC"
+    Actor::parse(actor).is_some_and(|a| a.counts_for(state))
+}
+
+/// Who did an act (`actions.actor`): for China the People's Republic or the
+/// Republic of China; for Russia the USSR (continuity); for Germany the
+/// Federal Republic (before 3 October 1990) or the German Democratic
+/// Republic; for every other state the state itself, by its alpha-3 code
+/// (codebook, section 11, successor states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor<'a> {
+    Prc,
+    Roc,
+    Ussr,
+    Frg,
+    Gdr,
+    /// The state named in the row's `state` column, acting itself.
+    State(&'a str),
+}
+
+impl<'a> Actor<'a> {
+    /// The historical actors, by name.
+    pub const NAMES: &'static [&'static str] = &["PRC", "ROC", "USSR", "FRG", "GDR"];
+
+    /// An actor's name: one of [`Actor::NAMES`] or an alpha-3 code.
+    pub fn parse(text: &'a str) -> Option<Actor<'a>> {
+        Some(match text {
+            "PRC" => Actor::Prc,
+            "ROC" => Actor::Roc,
+            "USSR" => Actor::Ussr,
+            "FRG" => Actor::Frg,
+            "GDR" => Actor::Gdr,
+            t if t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()) => Actor::State(t),
+            _ => return None,
+        })
+    }
+
+    /// The only state whose rows this actor may appear in.
+    pub fn state(self) -> &'a str {
+        match self {
+            Actor::Prc | Actor::Roc => "CHN",
+            Actor::Ussr => "RUS",
+            Actor::Frg | Actor::Gdr => "DEU",
+            Actor::State(s) => s,
+        }
+    }
+
+    /// Whether the act counts for `state`: the PRC's for China (never the
+    /// ROC's); the USSR's for Russia, its continuator; the Federal
+    /// Republic's for Germany (never the GDR's); a state's own acts.
+    pub fn counts_for(self, state: &str) -> bool {
+        match self {
+            Actor::Roc | Actor::Gdr => false,
+            Actor::State("CHN") => false,
+            a => a.state() == state,
+        }
+    }
 }
 
 /// A date known to the day, the month or the year, as the span of days it
@@ -383,6 +499,50 @@ fn and_not(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
+/// `joined` and `bound` of a state that left an instrument (and may have
+/// rejoined), every consent and exit dated: bound if the last of them by the
+/// cutoff is a consent; joined if bound, or signed (and not unsigned) with no
+/// consent or exit yet. A date that straddles the cutoff leaves it unknown.
+fn spells(acts: &[Act], as_of: &str, cutoff: &str) -> (Option<bool>, Option<bool>) {
+    let mut events: Vec<&Act> = acts
+        .iter()
+        .filter(|a| matches!(a.role, Role::Consent | Role::Exit))
+        .collect();
+    if events
+        .iter()
+        .filter_map(|a| a.date.as_ref())
+        .any(|d| d.first.as_str() <= cutoff && d.last.as_str() > cutoff)
+    {
+        return (None, None);
+    }
+    events.retain(|a| a.date.as_ref().is_some_and(|d| d.last.as_str() <= cutoff));
+    let last = events
+        .iter()
+        .max_by(|a, b| {
+            a.date
+                .as_ref()
+                .map(|d| &d.last)
+                .cmp(&b.date.as_ref().map(|d| &d.last))
+        })
+        .map(|a| a.role);
+    match last {
+        Some(Role::Consent) => (Some(true), Some(true)),
+        Some(_) => (Some(false), Some(false)),
+        None => {
+            let signed = and_not(
+                happened_by(acts, &[Role::Signature], as_of, cutoff),
+                happened_by(
+                    acts,
+                    &[Role::SignatureWithdrawal],
+                    EXITS_ALL_RECORDED,
+                    cutoff,
+                ),
+            );
+            (signed, Some(false))
+        }
+    }
+}
+
 /// A state's outcome on one instrument at a cutoff.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
@@ -426,6 +586,16 @@ pub fn outcome(
             let j = happened_by(acts, &[Role::Support], as_of, cutoff);
             (j, j)
         }
+        Status::Unknown => (None, None),
+        Status::Party | Status::Withdrawn
+            if acts.iter().any(|a| a.role == Role::Exit)
+                && acts
+                    .iter()
+                    .filter(|a| matches!(a.role, Role::Consent | Role::Exit))
+                    .all(|a| a.date.is_some()) =>
+        {
+            spells(acts, as_of, cutoff)
+        }
         Status::Party | Status::Signatory | Status::Withdrawn | Status::SignatureWithdrawn => {
             let exit = happened_by(acts, &[Role::Exit], EXITS_ALL_RECORDED, cutoff);
             let unsigned = happened_by(
@@ -464,10 +634,14 @@ pub fn outcome(
             (true, false) => "joined",
             _ => "bound",
         };
-        why.push(format!(
-            "{which} unknown at {cutoff}: the status ({}) was read as of {as_of}, and the dates recorded do not settle it",
-            status.as_str()
-        ));
+        why.push(if status == Status::Unknown {
+            format!("{which} unknown at {cutoff}: no source in reach gives the status (searched as of {as_of})")
+        } else {
+            format!(
+                "{which} unknown at {cutoff}: the status ({}) was read as of {as_of}, and the dates recorded do not settle it",
+                status.as_str()
+            )
+        });
     }
     Outcome {
         joined,
@@ -608,6 +782,66 @@ mod tests {
         };
         assert_eq!(o("2010-12-31"), (Some(true), Some(false)));
         assert_eq!(o("2020-12-31"), (Some(false), Some(false)));
+    }
+
+    #[test]
+    fn an_unknown_status_is_never_a_zero() {
+        for kind in InstrumentKind::ALL {
+            for cutoff in ["1950-12-31", "2025-12-31", "2999-12-31"] {
+                for acts in [vec![], vec![act(Role::Signature, Some("1990-01-01"))]] {
+                    let o = outcome(kind, Status::Unknown, "2026-12-01", &acts, cutoff);
+                    assert_eq!((o.joined, o.bound), (None, None));
+                    assert!(o.unknown_because.contains("no source"));
+                }
+            }
+            assert!(Status::allowed(kind).contains(&"unknown"));
+        }
+        assert!(Status::Unknown.contradiction(&[Role::Consent]).is_none());
+    }
+
+    #[test]
+    fn a_state_that_left_and_rejoined_is_bound_in_its_spells() {
+        let acts = [
+            act(Role::Signature, Some("2016-04-22")),
+            act(Role::Consent, Some("2016-09-03")),
+            act(Role::Exit, Some("2019-11-04")),
+            act(Role::Consent, Some("2021-01-20")),
+        ];
+        let at = |cutoff| {
+            let o = outcome(
+                InstrumentKind::Treaty,
+                Status::Party,
+                "2026-01-23",
+                &acts,
+                cutoff,
+            );
+            (o.joined, o.bound)
+        };
+        assert_eq!(at("2016-05-01"), (Some(true), Some(false)));
+        assert_eq!(at("2017-12-31"), (Some(true), Some(true)));
+        assert_eq!(at("2020-12-31"), (Some(false), Some(false)));
+        assert_eq!(at("2025-12-31"), (Some(true), Some(true)));
+        let dated: Vec<(Role, Option<DateSpan>)> =
+            acts.iter().map(|a| (a.role, a.date.clone())).collect();
+        assert!(Status::Party.sequence_problem(&dated).is_none());
+        assert!(Status::Withdrawn.sequence_problem(&dated).is_some());
+        assert!(Status::Withdrawn.sequence_problem(&dated[..3]).is_none());
+        assert!(Status::Party.sequence_problem(&dated[..3]).is_some());
+    }
+
+    #[test]
+    fn successor_states_and_the_roc() {
+        assert!(counts_for("CHN", "PRC"));
+        assert!(!counts_for("CHN", "ROC"));
+        assert!(!counts_for("CHN", "CHN"));
+        assert!(counts_for("RUS", "USSR"));
+        assert!(counts_for("RUS", "RUS"));
+        assert!(counts_for("DEU", "FRG"));
+        assert!(!counts_for("DEU", "GDR"));
+        assert!(counts_for("USA", "USA"));
+        assert!(!counts_for("USA", "GBR"));
+        assert!(!counts_for("USA", "USSR"));
+        assert!(!counts_for("USA", "usa"));
     }
 
     #[test]

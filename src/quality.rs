@@ -66,7 +66,9 @@ pub fn data_quality(data: &Dataset, opts: &PanelOptions) -> DataQuality {
                 .count(),
         }
     };
-    let prc = |r: &Row| data.actions.get(r, "actor") == "PRC";
+    // China's acts only: the other states' rows are the comparative data.
+    let china = |r: &Row| data.actions.get(r, "state") == CHINA;
+    let prc = |r: &Row| china(r) && data.actions.get(r, "actor") == "PRC";
     let has_role = |r: &Row, roles: &[Role]| data.role(r).is_some_and(|x| roles.contains(&x));
     let verified_by_kind = vec![
         count(&data.status, "Participation status (status.csv)", &|r| {
@@ -93,7 +95,7 @@ pub fn data_quality(data: &Dataset, opts: &PanelOptions) -> DataQuality {
             &|r| prc(r) && has_role(r, &[Role::Other, Role::Exit, Role::SignatureWithdrawal]),
         ),
         count(&data.actions, "ROC acts (kept, never counted)", &|r| {
-            !prc(r)
+            china(r) && !prc(r)
         }),
         count(&data.provisions, "Delegation provisions", &|_| true),
         count(

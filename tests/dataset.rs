@@ -818,3 +818,91 @@ fn a_vote_far_from_adoption_must_say_which_vote_it_was() {
         &["column 'vote_event'", "'plenary' is not one of"],
     );
 }
+
+/// A status row of another state (the peer states of codebook section 11),
+/// built from China's row in `treaty`.
+fn peer_status(data: &mut Dataset, state: &str, treaty: &str, status: &str) -> usize {
+    let mut row = data.status.rows[status_row(data, treaty)].clone();
+    row.insert("state".into(), state.into());
+    row.insert("status".into(), status.into());
+    row.insert("note".into(), String::new());
+    data.status.rows.push(row);
+    data.status.rows.len() - 1
+}
+
+/// An action row of another state, built from the first row of `like`.
+fn peer_action(data: &mut Dataset, id: &str, state: &str, actor: &str, like: &str) -> usize {
+    let mut row = data.actions.rows[action_row(data, like)].clone();
+    row.insert("action_id".into(), id.into());
+    row.insert("state".into(), state.into());
+    row.insert("actor".into(), actor.into());
+    data.actions.rows.push(row);
+    data.actions.rows.len() - 1
+}
+
+#[test]
+fn peer_rows_are_checked_as_strictly_as_china_rows() {
+    let (_, problems) = problems_after("peer_rules", |d| {
+        // A party with no act of consent.
+        peer_status(d, "QQA", "cat", "party");
+        // Acts by actors that cannot act for the state.
+        peer_status(d, "QQB", "cat", "party");
+        peer_action(d, "cat-qqb-01", "QQB", "PRC", "cat-05");
+        peer_action(d, "cat-qqb-02", "QQB", "USSR", "cat-05");
+        peer_action(d, "cat-qqb-03", "QQB", "QQB", "cat-05");
+        // An act with no status row for its state.
+        peer_action(d, "cat-qqc-01", "QQC", "QQC", "cat-05");
+        // China's acts are the PRC's, never 'CHN'.
+        let i = action_row(d, "cat-05");
+        set(&mut d.actions, i, "actor", "CHN");
+        // Unknown: verified must be 'no', a note is required, never China.
+        let i = peer_status(d, "QQD", "vclt", "unknown");
+        set(&mut d.status, i, "source_ids", "");
+        let i = status_row(d, "vclt");
+        set(&mut d.status, i, "status", "unknown");
+        // A known status needs a source.
+        let i = peer_status(d, "QQE", "vclt", "none");
+        set(&mut d.status, i, "source_ids", "");
+        set(&mut d.status, i, "note", "searched");
+        // A source that predates the act, and a party that left and did not
+        // come back.
+        let i = peer_status(d, "QQF", "cat", "party");
+        set(&mut d.status, i, "as_of", "1970-01-01");
+        peer_action(d, "cat-qqf-01", "QQF", "QQF", "cat-05");
+        let j = peer_action(d, "cat-qqf-02", "QQF", "QQF", "cat-05");
+        set(&mut d.actions, j, "action", "denunciation");
+        set(&mut d.actions, j, "date", "2001-01-01");
+    });
+    for needle in [
+        "status 'party' of QQA in 'cat' requires an act of consent",
+        "actor 'PRC' cannot act for QQB: its acts belong to CHN",
+        "actor 'USSR' cannot act for QQB: its acts belong to RUS",
+        "QQC has an act in 'cat' but no status row",
+        "write PRC or ROC, not CHN",
+        "status unknown is not a fact read on a source: verified must be 'no'",
+        "status unknown needs a note",
+        "China's status must be known in every instrument",
+        "every status other than unknown needs a source",
+        "before an act of QQF in 'cat'",
+        "status 'party' of QQF in 'cat' contradicts the denunciation or withdrawal in actions.csv, which is not followed by a new consent",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(needle)),
+            "{needle}: {problems:#?}"
+        );
+    }
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.contains("cat-qqb-03") || p.contains("row 0")),
+        "{problems:#?}"
+    );
+    // A well-formed unknown row with no source is valid.
+    let (_, problems) = problems_after("peer_unknown_ok", |d| {
+        let i = peer_status(d, "QQG", "ilo_c029", "unknown");
+        set(&mut d.status, i, "source_ids", "");
+        set(&mut d.status, i, "verified", "no");
+        set(&mut d.status, i, "note", "No ILO list in reach.");
+    });
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -150,8 +150,14 @@ fn rewrite_prc_actions(
         csv_text(&data.actions.header, &data.actions.rows),
     )
     .unwrap();
-    // China's status follows the synthetic acts, read after the cutoff.
-    for st in data.status.rows.iter_mut() {
+    // China's status follows the synthetic acts, read after the cutoff (the
+    // other states' rows are left as they are).
+    for st in data
+        .status
+        .rows
+        .iter_mut()
+        .filter(|st| st["state"] == "CHN")
+    {
         let Some(r) = records.iter().find(|r| r.treaty_id == st["treaty_id"]) else {
             continue;
         };

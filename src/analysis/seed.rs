@@ -131,6 +131,7 @@ fn votes(ctx: &Context, spec: &Spec, result: &mut AnalysisResult) -> Result<()> 
             .iter()
             .find(|a| {
                 ctx.data.actions.get(a, "treaty_id") == g("treaty_id")
+                    && ctx.data.actions.get(a, "state") == crate::panel::CHINA
                     && crate::dataset::VOTE_ACTIONS.contains(&ctx.data.actions.get(a, "action"))
             })
             .map(|a| ctx.data.actions.get(a, "action").replace('_', " "))

@@ -163,7 +163,7 @@ fn merge(
 
 /// Writes the dataset's five tables, each to a temporary file first, then
 /// renames them all into place.
-fn write_tables(data: &Dataset) -> Result<()> {
+pub(crate) fn write_tables(data: &Dataset) -> Result<()> {
     // Write every file to a temporary name first, then rename them all.
     let mut staged = Vec::new();
     for table in [

@@ -98,6 +98,7 @@ impl Dataset {
         self.check_treaty_rows(&adopted, problems);
         self.check_action_dates(&adopted, problems);
         self.check_sources_read(problems);
+        self.check_actors(problems);
         let mut push = |file: &str, row: usize, column: &str, rule: String| {
             report(problems, file, row, column, rule)
         };
@@ -238,6 +239,77 @@ impl Dataset {
         }
     }
 
+    /// Each action's state and actor: an ISO alpha-3 state; an actor that
+    /// is the state itself or one of its historical actors (PRC and ROC for
+    /// China, USSR for Russia, FRG and GDR for Germany); and a status row
+    /// for the state in the instrument.
+    fn check_actors(&self, problems: &mut Vec<Problem>) {
+        use crate::outcome::Actor;
+        let a = &self.actions;
+        let st = &self.status;
+        let with_status: BTreeSet<(&str, &str)> = st
+            .rows
+            .iter()
+            .map(|r| (st.get(r, "state"), st.get(r, "treaty_id")))
+            .collect();
+        for (i, r) in a.rows.iter().enumerate() {
+            let state = a.get(r, "state");
+            let actor = a.get(r, "actor");
+            if !is_alpha3(state) {
+                report(
+                    problems,
+                    &a.file,
+                    i + 1,
+                    "state",
+                    format!("'{state}' is not an ISO 3166 alpha-3 code (three capital letters)"),
+                );
+                continue;
+            }
+            match Actor::parse(actor) {
+                None => report(
+                    problems,
+                    &a.file,
+                    i + 1,
+                    "actor",
+                    format!(
+                        "'{actor}' is not one of: {} (or the row's own state, {state})",
+                        crate::dataset::ACTORS.join(", ")
+                    ),
+                ),
+                Some(x) if x.state() != state => report(
+                    problems,
+                    &a.file,
+                    i + 1,
+                    "actor",
+                    format!(
+                        "actor '{actor}' cannot act for {state}: its acts belong to {}",
+                        x.state()
+                    ),
+                ),
+                Some(Actor::State("CHN")) => report(
+                    problems,
+                    &a.file,
+                    i + 1,
+                    "actor",
+                    "China's acts are the PRC's or the ROC's: write PRC or ROC, not CHN".into(),
+                ),
+                Some(_) => {}
+            }
+            let treaty = a.get(r, "treaty_id");
+            if !with_status.contains(&(state, treaty)) {
+                report(
+                    problems,
+                    &a.file,
+                    i + 1,
+                    "state",
+                    format!(
+                        "{state} has an act in '{treaty}' but no status row in status.csv for it"
+                    ),
+                );
+            }
+        }
+    }
+
     fn check_sources_read(&self, problems: &mut Vec<Problem>) {
         let mut push = |file: &str, row: usize, column: &str, rule: String| {
             report(problems, file, row, column, rule)
@@ -310,9 +382,7 @@ impl Dataset {
         for (i, r) in st.rows.iter().enumerate() {
             let state = st.get(r, "state");
             let treaty = st.get(r, "treaty_id");
-            if !state.is_empty()
-                && (state.len() != 3 || !state.chars().all(|c| c.is_ascii_uppercase()))
-            {
+            if !state.is_empty() && !is_alpha3(state) {
                 push(
                     i + 1,
                     "state",
@@ -344,6 +414,30 @@ impl Dataset {
             let (Some(kind), Some(status)) = (*kind, Status::parse(st.get(r, "status"))) else {
                 continue;
             };
+            let no_sources = crate::dataset::source_id_list(st.get(r, "source_ids")).is_empty();
+            if status == Status::Unknown {
+                if st.get(r, "verified") != "no" {
+                    push(
+                        i + 1,
+                        "verified",
+                        "status unknown is not a fact read on a source: verified must be 'no'"
+                            .into(),
+                    );
+                }
+                if st.get(r, "note").trim().is_empty() {
+                    push(i + 1, "note", "status unknown needs a note saying which sources were searched and why none gives the status".into());
+                }
+                if state == "CHN" {
+                    push(i + 1, "status", "China's status must be known in every instrument (unknown is for other states)".into());
+                }
+            } else if no_sources {
+                push(
+                    i + 1,
+                    "source_ids",
+                    "no source: every status other than unknown needs a source a reader can check"
+                        .into(),
+                );
+            }
             if !Status::allowed(kind).contains(&status.as_str()) {
                 push(
                     i + 1,
@@ -390,7 +484,12 @@ impl Dataset {
             .filter_map(|x| Some((self.role(x)?, self.actions.get(x, "date"))))
             .collect();
         let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
-        if let Some(why) = status.contradiction(&roles) {
+        let dated: Vec<(Role, Option<DateSpan>)> =
+            acts.iter().map(|(r, d)| (*r, DateSpan::parse(d))).collect();
+        if let Some(why) = status
+            .contradiction(&roles)
+            .or_else(|| status.sequence_problem(&dated))
+        {
             push(
                 i + 1,
                 "status",
@@ -604,9 +703,9 @@ fn check_cell(
                 }
             }
         }
-        Rule::SourceIds => {
+        Rule::SourceIds | Rule::SourceIdsOrEmpty => {
             let ids = source_id_list(v);
-            if ids.is_empty() {
+            if ids.is_empty() && c.rule == Rule::SourceIds {
                 push(
                     i + 1,
                     c.name,
@@ -624,6 +723,11 @@ fn check_cell(
             }
         }
     }
+}
+
+/// An ISO 3166 alpha-3 code's form: three capital letters.
+fn is_alpha3(code: &str) -> bool {
+    code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// Records one problem.
