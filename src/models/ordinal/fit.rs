@@ -297,9 +297,11 @@ fn separated_estimates(
             l.log_likelihood
         }
         None => {
-            warnings.push(
-                "the finite ML estimates cannot be separated from the diverging ones here: all are reported as NA".into(),
-            );
+            if infinite.len() < np {
+                warnings.push(
+                    "the finite ML estimates cannot be separated from the diverging ones here: they are reported as NA".into(),
+                );
+            }
             f64::NAN
         }
     };

@@ -74,3 +74,33 @@ pub fn check(
         boundary_rows: boundary,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Divergence;
+
+    fn names() -> Vec<String> {
+        vec!["0|1".into(), "1|2".into(), "x".into()]
+    }
+
+    #[test]
+    fn levels_ordered_by_a_covariate_are_completely_separated() {
+        let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        let y = [0, 0, 1, 1, 2, 2];
+        let s = check(&x, 6, 1, &y, 2, &names(), &[1, 2, 3, 4, 5, 6]).unwrap();
+        assert!(s.separated);
+        assert_eq!(s.kind, "complete");
+        let slope = s.infinite_estimates.iter().find(|e| e.term == "x").unwrap();
+        assert_eq!(slope.direction, Divergence::PlusInf);
+        assert_eq!(s.perfectly_predicted_rows.len(), 6);
+    }
+
+    #[test]
+    fn overlapping_levels_are_not_separated() {
+        let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let y = [0, 1, 0, 2, 1, 2, 1];
+        let s = check(&x, 7, 1, &y, 2, &names(), &[1, 2, 3, 4, 5, 6, 7]).unwrap();
+        assert!(!s.separated, "{s:?}");
+    }
+}
