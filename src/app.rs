@@ -36,6 +36,10 @@ pub struct FitArgs {
     /// Model formula, e.g. "y ~ x1 + x2", "y ~ a*b", "y ~ C(area, ref=trade) - 1".
     #[arg(long)]
     pub formula: String,
+    /// Model family: logit (a 0/1 outcome) or ordinal (the ordered logit of
+    /// an outcome with levels 0, 1, ..., K, K >= 2, as R's ordinal::clm).
+    #[arg(long, default_value = "logit")]
+    pub family: String,
     /// Estimator: ml, firth (Firth's penalized likelihood) or auto (Firth
     /// when the data are separated or have fewer than 10 events per parameter).
     #[arg(long, default_value = "ml")]
@@ -150,9 +154,39 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     }
     // Parse the formula before reading the data, so a typo is reported first.
     crate::formula::parse(&spec.formula)?;
+    if models::Family::parse(&args.family)? == models::Family::Ordinal {
+        return fit_ordinal(args, &spec, format);
+    }
     let result = models::fit_csv(&args.data, &spec)?;
     let text = match format {
         Format::Text => summary::render(&result),
+        Format::Json => to_json(&result)?,
+    };
+    if let Some(out) = &args.out {
+        crate::io::write_atomic(out, text.as_bytes())?;
+        return Ok(String::new());
+    }
+    Ok(text)
+}
+
+/// `sovcost fit --family ordinal`: the ordered logit; the options of the
+/// binary logit's other estimators and resampling do not apply.
+fn fit_ordinal(args: &FitArgs, spec: &FitSpec, format: Format) -> Result<String> {
+    let unsupported = [
+        (spec.method != Method::Ml, "--method"),
+        (spec.tests != TestMethod::Default, "--tests"),
+        (args.lrt, "--lrt"),
+        (args.bootstrap > 0, "--bootstrap"),
+        (args.permutation > 0, "--permutation"),
+    ];
+    if let Some((_, option)) = unsupported.iter().find(|(set, _)| *set) {
+        return Err(Error::usage(format!(
+            "{option} is not available with --family ordinal (maximum likelihood; the proportional-odds tests are always reported)"
+        )));
+    }
+    let result = models::ordinal::fit_csv(&args.data, spec)?;
+    let text = match format {
+        Format::Text => crate::ordinal_summary::render(&result),
         Format::Json => to_json(&result)?,
     };
     if let Some(out) = &args.out {

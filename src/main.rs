@@ -33,7 +33,7 @@ enum Command {
         #[arg(long, default_value = "analyses")]
         analyses_dir: PathBuf,
     },
-    /// Fit a logistic regression to a CSV file (output laid out as R's summary(glm)).
+    /// Fit a logistic regression (or, with --family ordinal, an ordered logit) to a CSV file.
     Fit(app::FitArgs),
     /// Check the dataset: schema, types, enumerations, unique ids, references,
     /// date order and coding ranges; every problem is listed.

@@ -252,12 +252,28 @@ pub struct AtZero {
     pub score: Vec<f64>,
 }
 
-/// What else (besides the formula's variables) must be complete in a row.
+/// What else (besides the formula's variables) must be complete in a row,
+/// and the rule the outcome obeys.
 #[derive(Debug, Clone, Default)]
 pub struct Extra {
     /// A column whose values are labels (e.g. a cluster id).
     pub labels: Vec<String>,
+    pub outcome: OutcomeScale,
 }
+
+/// The values an outcome may take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OutcomeScale {
+    /// 0 or 1 (the logit).
+    #[default]
+    Binary,
+    /// Integer levels 0, 1, ..., K with K >= 2 and every level observed (the
+    /// ordered logit).
+    Ordinal,
+}
+
+/// The fewest levels of an ordinal outcome.
+pub const ORDINAL_MIN_LEVELS: usize = 3;
 
 /// The variables of each term of a formula.
 fn term_variables(formula: &Formula) -> Vec<Vec<String>> {
@@ -336,7 +352,10 @@ pub fn build(
         raws,
         extras,
     } = raw;
-    let y = outcome(&response, &complete, loc, &formula.response)?;
+    let y = match extra.outcome {
+        OutcomeScale::Binary => outcome(&response, &complete, loc, &formula.response)?,
+        OutcomeScale::Ordinal => ordinal_outcome(&response, &complete, loc, &formula.response)?,
+    };
     drop(response);
     let variables = read_variables(&var_names, &raws, &kinds, &complete, loc)?;
     let level_index = level_indices(&raws, &variables, &complete);
@@ -361,7 +380,13 @@ pub fn build(
         at_zero: None,
     };
     let mut design = design;
-    design.at_zero = check_design(&design, table.path(), formula)?;
+    design.at_zero = match extra.outcome {
+        OutcomeScale::Binary => check_design(&design, table.path(), formula)?,
+        OutcomeScale::Ordinal => {
+            check_aliasing(&design, Location::file(table.path()))?;
+            None
+        }
+    };
     let extra_cols = extras
         .into_iter()
         .map(|e| {
@@ -450,6 +475,57 @@ fn outcome(
         y.push(v);
     }
     Ok(y)
+}
+
+/// The outcome on the complete rows of an ordinal model: integer levels
+/// 0..K, K + 1 >= [`ORDINAL_MIN_LEVELS`], every level observed.
+fn ordinal_outcome(
+    response: &[f64],
+    complete: &[usize],
+    loc: impl Fn() -> Location,
+    name: &str,
+) -> Result<Vec<f64>> {
+    let mut counts: Vec<usize> = Vec::new();
+    for &i in complete {
+        let v = response[i];
+        if !(v >= 0.0 && v == v.trunc() && v < 1e6) {
+            return Err(Error::input(
+                loc().row(i + 1).column(name),
+                format!(
+                    "the outcome of an ordinal model must be an integer level 0, 1, ..., K, found {v}"
+                ),
+            ));
+        }
+        let level = v as usize;
+        if counts.len() <= level {
+            counts.resize(level + 1, 0);
+        }
+        counts[level] += 1;
+    }
+    let missing: Vec<String> = (0..counts.len())
+        .filter(|&l| counts[l] == 0)
+        .map(|l| l.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::not_estimable_at(
+            loc().column(name),
+            format!(
+                "level {} of the ordinal outcome (0..{}) never occurs in the complete rows: the levels must be 0, 1, ..., K with every level observed (recode them consecutively)",
+                missing.join(", "),
+                counts.len() - 1
+            ),
+        ));
+    }
+    if counts.len() < ORDINAL_MIN_LEVELS {
+        return Err(Error::not_estimable_at(
+            loc().column(name),
+            format!(
+                "an ordinal outcome needs at least {ORDINAL_MIN_LEVELS} levels (0, 1, 2, ...), found {}: use the binary logit (--family logit)",
+                counts.len()
+            ),
+        ));
+    }
+    Ok(complete.iter().map(|&i| response[i]).collect())
 }
 
 /// Variables and their levels (those of a categorical variable on the
@@ -735,21 +811,37 @@ fn check_design(
         linalg::aliased_columns(&design.x, n, p)
     };
     if !aliased.is_empty() {
-        let names: Vec<String> = aliased
-            .iter()
-            .map(|&j| design.columns[j].name.clone())
-            .collect();
-        return Err(Error::not_estimable_at(
-            loc,
-            format!(
-                "the design is rank-deficient: {} {} a linear combination of the columns before {} (R's glm would report NA for {}); drop or recode {}",
-                names.join(", "),
-                if names.len() == 1 { "is" } else { "are" },
-                if names.len() == 1 { "it" } else { "them" },
-                if names.len() == 1 { "it" } else { "them" },
-                if names.len() == 1 { "it" } else { "them" },
-            ),
-        ));
+        return Err(rank_deficient(design, loc, &aliased));
     }
     Ok(at_zero)
+}
+
+/// The rank check of a design whose outcome is not binary (no logit at zero).
+fn check_aliasing(design: &Design, loc: Location) -> Result<()> {
+    let aliased = linalg::aliased_columns(&design.x, design.n, design.p);
+    if aliased.is_empty() {
+        Ok(())
+    } else {
+        Err(rank_deficient(design, loc, &aliased))
+    }
+}
+
+/// The error for aliased columns.
+fn rank_deficient(design: &Design, loc: Location, aliased: &[usize]) -> Error {
+    let names: Vec<String> = aliased
+        .iter()
+        .map(|&j| design.columns[j].name.clone())
+        .collect();
+    let (verb, pron) = if names.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "them")
+    };
+    Error::not_estimable_at(
+        loc,
+        format!(
+            "the design is rank-deficient: {} {verb} a linear combination of the columns before {pron} (R's glm would report NA for {pron}); drop or recode {pron}",
+            names.join(", "),
+        ),
+    )
 }

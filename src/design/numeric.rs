@@ -17,7 +17,7 @@ pub fn read_numeric_design(
     extra: &Extra,
     csv: &crate::table::CsvOptions,
 ) -> Result<Option<Design>> {
-    if !extra.labels.is_empty() || !csv.is_plain() {
+    if !extra.labels.is_empty() || extra.outcome != super::OutcomeScale::Binary || !csv.is_plain() {
         return Ok(None);
     }
     let Some(names) = numeric_main_effects(formula) else {

@@ -7,6 +7,7 @@ pub mod firth;
 mod fit;
 pub mod inference;
 pub mod logit;
+pub mod ordinal;
 pub mod resampling;
 pub mod separation;
 
@@ -48,6 +49,27 @@ impl Method {
             Method::Ml => "ml",
             Method::Firth => "firth",
             Method::Auto => "auto",
+        }
+    }
+}
+
+/// The model family of `sovcost fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// The binary logit (outcome 0 or 1).
+    Logit,
+    /// The ordered (cumulative) logit (outcome levels 0, 1, ..., K).
+    Ordinal,
+}
+
+impl Family {
+    pub fn parse(text: &str) -> Result<Family> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "logit" | "binomial" => Ok(Family::Logit),
+            "ordinal" => Ok(Family::Ordinal),
+            other => Err(Error::usage(format!(
+                "unknown family '{other}' (use logit or ordinal)"
+            ))),
         }
     }
 }

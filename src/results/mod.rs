@@ -41,12 +41,14 @@ macro_rules! words {
 
 mod analysis;
 mod fit;
+mod ordinal;
 mod quality;
 
 use serde::Serialize;
 
 pub use analysis::*;
 pub use fit::*;
+pub use ordinal::*;
 pub use quality::*;
 
 /// Everything a run writes to `reports/results.json`.
