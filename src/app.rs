@@ -40,7 +40,7 @@ pub struct FitArgs {
     /// when the data are separated or have fewer than 10 events per parameter).
     #[arg(long, default_value = "ml")]
     pub method: String,
-    /// Covariance: model, hc0, hc1, hc2, hc3 or cluster:COLUMN.
+    /// Covariance: model, hc0, hc1, hc2, hc3, cluster:COLUMN or cluster:COLUMN+COLUMN (two-way).
     #[arg(long, default_value = "model")]
     pub vcov: String,
     /// Confidence level of the intervals.
