@@ -616,6 +616,7 @@ pub fn export(args: &ExportArgs) -> Result<String> {
     };
     let records = crate::panel::treaty_records(&data, &opts);
     let provisions = crate::panel::provision_records(&data, &records, &opts);
+    let states = crate::state_panel::state_panel(&data, &opts);
     let tables = [
         ("treaty_panel", crate::panel::treaty_table(&records)?),
         (
@@ -625,6 +626,11 @@ pub fn export(args: &ExportArgs) -> Result<String> {
         (
             "treaty_year_panel",
             crate::panel::treaty_year_table(&records, &opts)?,
+        ),
+        ("state_panel", crate::state_panel::state_table(&states)?),
+        (
+            "state_year_panel",
+            crate::state_panel::state_year_table(&states, &opts)?,
         ),
     ];
     let mut lines = Vec::new();
