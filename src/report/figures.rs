@@ -45,13 +45,14 @@ impl Figure {
 }
 
 /// The order of the figures in the report.
-const ORDER: [FigureName; 6] = [
+const ORDER: [FigureName; 7] = [
     FigureName::ProbabilityCurve,
     FigureName::Timeline,
     FigureName::ParticipationByCost,
     FigureName::Coefficients,
     FigureName::OptOuts,
     FigureName::Simulation,
+    FigureName::StateSlopes,
 ];
 
 /// The figures of a run, in the order of [`ORDER`]: each drawn from the
@@ -84,6 +85,7 @@ pub fn size(name: FigureName) -> (f64, f64) {
         FigureName::Coefficients => (3.5, 0.6),
         FigureName::OptOuts => (3.5, 0.7),
         FigureName::Simulation => (3.5, 0.7),
+        FigureName::StateSlopes => (3.5, 1.0),
     }
 }
 
@@ -100,6 +102,7 @@ pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
         FigureData::ParticipationByCost { .. } => "Participation rates with exact (Clopper-Pearson) intervals: the soft-law benchmark, the full universe, all treaties and the hard-law end.".into(),
         FigureData::Coefficients(c) => format!("Coefficient of {} across models, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML).", c.term, whole_percent(c.level)),
         FigureData::OptOuts { .. } => "Delegation provisions China could accept or avoid in instruments it is bound by, by mechanism: avoided (dark) and accepted (light).".into(),
+        FigureData::StateSlopes(p) => format!("Each state's own slope of {} in the probability of joining, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML), steepest first; China in vermillion.", p.term, whole_percent(p.level)),
         FigureData::Simulation(_) => "Simulated soft-law participation rates of a weakly and a strongly socialized state: a soft-law-only study cannot tell them apart (dashed line: the rate above which it calls a state strongly socialized).".into(),
     }
 }
@@ -122,6 +125,7 @@ where
         FigureData::ParticipationByCost { rows } => plots::participation_rates(root, rows, s)?,
         FigureData::OptOuts { rows } => plots::opt_outs(root, rows, s)?,
         FigureData::Simulation(p) => plots::simulation(root, p, s)?,
+        FigureData::StateSlopes(p) => plots::state_slopes(root, p, s)?,
     }
     root.present().map_err(map_err)?;
     Ok(())

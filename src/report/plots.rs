@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::report::format::whole;
 use crate::results::{
     CoefficientPlot, CoefficientRow, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot,
-    TimelinePoint,
+    StateSlopePlot, TimelinePoint,
 };
 
 /// Okabe & Ito (2008) palette.
@@ -478,6 +478,77 @@ pub fn simulation<DB: DrawingBackend>(
         one(
             &mut chart,
             Text::new(text, (0.05, top * y), st.font(7.0).color(&colour)),
+        )?;
+    }
+    Ok(())
+}
+
+/// A tick label with a true minus sign (U+2212), two decimals at most.
+fn signed_tick(x: &f64) -> String {
+    let t = format!("{x:.2}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    let t = if t == "-0" { "0" } else { t };
+    t.replace('-', "\u{2212}")
+}
+
+/// A forest plot of each state's cost slope with its interval, steepest at
+/// the top, China in vermillion and bold, the others in blue; a vertical
+/// line at zero. An infinite bound runs to the edge of the plot.
+pub fn state_slopes<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &StateSlopePlot,
+    s: f64,
+) -> Result<()> {
+    let st = Scale { s };
+    let rows = &p.rows;
+    let n = rows.len();
+    let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
+    let lo = rows
+        .iter()
+        .filter_map(|r| finite(r.low).or(Some(r.estimate)))
+        .fold(0.0f64, f64::min);
+    let hi = rows
+        .iter()
+        .filter_map(|r| finite(r.high).or(Some(r.estimate)))
+        .fold(0.0f64, f64::max);
+    let pad = (hi - lo).max(1e-9) * 0.06;
+    let (x0, x1) = (lo - pad, hi + pad);
+    let names: Vec<String> = rows.iter().map(|r| r.state.clone()).collect();
+    let mut chart = st.chart(root, 28.0, 34.0, x0..x1, -0.5f64..(n as f64 - 0.5))?;
+    let label_y = |y: &f64| category_label(&names, *y);
+    let x_desc = format!("Slope of {} (log-odds)", p.term);
+    let mut mesh = st.axes(&mut chart);
+    mesh.x_desc(x_desc.as_str())
+        .y_labels(n)
+        .x_label_formatter(&signed_tick)
+        .y_label_formatter(&label_y)
+        .draw()
+        .map_err(map_err)?;
+    drop(mesh);
+    one(
+        &mut chart,
+        PathElement::new(
+            vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+            GREY.stroke_width(1),
+        ),
+    )?;
+    for (k, r) in rows.iter().enumerate() {
+        let y = (n - 1 - k) as f64;
+        let colour = if r.china { VERMILLION } else { BLUE };
+        let width = if r.china { 2.0 } else { 1.2 };
+        let l = finite(r.low).unwrap_or(x0).max(x0);
+        let h = finite(r.high).unwrap_or(x1).min(x1);
+        one(
+            &mut chart,
+            PathElement::new(
+                vec![(l, y), (h, y)],
+                colour.stroke_width(st.px(width) as u32),
+            ),
+        )?;
+        let radius = if r.china { 3.2 } else { 2.4 };
+        one(
+            &mut chart,
+            Circle::new((r.estimate, y), st.px(radius), colour.filled()),
         )?;
     }
     Ok(())
