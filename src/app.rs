@@ -44,7 +44,7 @@ pub struct FitArgs {
     /// when the data are separated or have fewer than 10 events per parameter).
     #[arg(long, default_value = "ml")]
     pub method: String,
-    /// Covariance: model, hc0, hc1, hc2, hc3 or cluster:COLUMN.
+    /// Covariance: model, hc0, hc1, hc2, hc3, cluster:COLUMN or cluster:COLUMN+COLUMN (two-way).
     #[arg(long, default_value = "model")]
     pub vcov: String,
     /// Confidence level of the intervals.
@@ -621,6 +621,7 @@ pub fn export(args: &ExportArgs) -> Result<String> {
     };
     let records = crate::panel::treaty_records(&data, &opts);
     let provisions = crate::panel::provision_records(&data, &records, &opts);
+    let states = crate::state_panel::state_panel(&data, &opts);
     let tables = [
         ("treaty_panel", crate::panel::treaty_table(&records)?),
         (
@@ -630,6 +631,11 @@ pub fn export(args: &ExportArgs) -> Result<String> {
         (
             "treaty_year_panel",
             crate::panel::treaty_year_table(&records, &opts)?,
+        ),
+        ("state_panel", crate::state_panel::state_table(&states)?),
+        (
+            "state_year_panel",
+            crate::state_panel::state_year_table(&states, &opts)?,
         ),
     ];
     let mut lines = Vec::new();

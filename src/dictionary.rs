@@ -108,12 +108,37 @@ fn treaty_year_panel(column: &str) -> Option<Entry> {
     Some(e)
 }
 
+fn state_panel(column: &str) -> Option<Entry> {
+    let e = match column {
+        "state" => entry(column, "string", "The state (ISO 3166-1 alpha-3 code, as in status.csv).", "a state code"),
+        "china" => entry(column, "integer", "1 for China (CHN).", FLAG),
+        "joined" => entry(column, "integer", "The state signed or consented (declarations: voted yes or joined the consensus) by the cutoff; NA if unknown (no status row, status unknown or unverified, or dates that do not settle it).", "0 | 1 | NA"),
+        "consented" => entry(column, "integer", "The state consented to be bound by the cutoff; NA if unknown.", "0 | 1 | NA"),
+        "status" => entry(column, "string", "The state's participation status (status.csv; empty without a status row).", "a status.csv status | empty"),
+        "join_year" => entry(column, "integer", "Year of the state's first joining act; NA if not joined or not known.", "a year | NA"),
+        _ => return treaty_panel(column),
+    };
+    Some(e)
+}
+
+fn state_year_panel(column: &str) -> Option<Entry> {
+    let e = match column {
+        "state" | "china" => return state_panel(column),
+        "event" => entry(column, "integer", "1 in the year the state joined.", FLAG),
+        "hard_law" => return treaty_panel(column),
+        _ => return treaty_year_panel(column),
+    };
+    Some(e)
+}
+
 /// The entry of a panel's column (`panel` is the file stem, e.g. `treaty_panel`).
 pub fn lookup(panel: &str, column: &str) -> Result<Entry> {
     let found = match panel {
         "treaty_panel" => treaty_panel(column),
         "provision_panel" => provision_panel(column),
         "treaty_year_panel" => treaty_year_panel(column),
+        "state_panel" => state_panel(column),
+        "state_year_panel" => state_year_panel(column),
         _ => None,
     };
     found.ok_or_else(|| {

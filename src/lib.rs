@@ -28,4 +28,5 @@ pub mod quality;
 pub mod report;
 pub mod results;
 pub mod rng;
+pub mod state_panel;
 pub mod table;

@@ -968,6 +968,16 @@ pub fn quad_form(m: &[f64], p: usize, a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
+/// Whether a symmetric p x p row-major matrix is positive semi-definite: no
+/// eigenvalue below `-1e-12` times the largest absolute eigenvalue (the
+/// rounding of a sandwich product). `None` if the decomposition fails.
+pub fn is_positive_semidefinite(a: &[f64], p: usize) -> Option<bool> {
+    let m = to_mat(a, p);
+    let values = m.self_adjoint_eigenvalues(Side::Lower).ok()?;
+    let scale = values.iter().fold(0.0f64, |s, v| s.max(v.abs()));
+    Some(values.iter().all(|&v| v >= -1e-12 * scale))
+}
+
 /// `A B A` for symmetric p x p row-major matrices (a sandwich).
 pub fn sandwich(bread: &[f64], meat: &[f64], p: usize) -> Vec<f64> {
     let a = to_mat(bread, p);

@@ -103,7 +103,7 @@ pub fn sovereignty_cost(codings: &dyn Fn(&str) -> u8, delegation: u8) -> f64 {
     parts.iter().sum::<f64>() / parts.len() as f64
 }
 
-fn year_of(date: &str) -> Option<i32> {
+pub fn year_of(date: &str) -> Option<i32> {
     date.get(..4).and_then(|y| y.parse().ok())
 }
 
@@ -197,27 +197,41 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
     out
 }
 
-/// China's outcome on one instrument at the cutoff, by the rules of
-/// [`crate::outcome`], from its status row and its acts. A status row that is
-/// missing or (by default) unverified leaves both outcomes unknown; an
-/// unverified act counts with an unknown date.
-struct ChinaOutcome {
-    joined: Option<bool>,
-    bound: Option<bool>,
-    join_date: Option<DateSpan>,
-    status: String,
-    as_of: String,
-    single_source: bool,
-    unknown_because: String,
-}
-
-fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> ChinaOutcome {
+/// China's outcome on one instrument at the cutoff (see [`state_outcome`]).
+fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> StateOutcome {
     let st = &data.status;
     let row = st
         .rows
         .iter()
         .find(|r| st.get(r, "state") == CHINA && st.get(r, "treaty_id") == id);
-    let unknown = |why: String, status: &str, as_of: &str, single: bool| ChinaOutcome {
+    state_outcome(data, row, &data.acts_counting_for(CHINA, id), kind, opts)
+}
+
+/// A state's outcome on one instrument at the cutoff, by the rules of
+/// [`crate::outcome`], from its status row and the acts that count for it
+/// (`Dataset::acts_counting_for`). A status row that is missing, not one of
+/// the statuses the rule knows (`unknown`: not established), or (by default)
+/// unverified leaves both outcomes unknown; an unverified act counts with an
+/// unknown date.
+pub struct StateOutcome {
+    pub joined: Option<bool>,
+    pub bound: Option<bool>,
+    pub join_date: Option<DateSpan>,
+    pub status: String,
+    pub as_of: String,
+    pub single_source: bool,
+    pub unknown_because: String,
+}
+
+pub fn state_outcome(
+    data: &Dataset,
+    status_row: Option<&crate::dataset::Row>,
+    acts: &[&crate::dataset::Row],
+    kind: &str,
+    opts: &PanelOptions,
+) -> StateOutcome {
+    let st = &data.status;
+    let unknown = |why: String, status: &str, as_of: &str, single: bool| StateOutcome {
         joined: None,
         bound: None,
         join_date: None,
@@ -226,15 +240,22 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
         single_source: single,
         unknown_because: why,
     };
-    let Some(row) = row else {
+    let Some(row) = status_row else {
         return unknown("no status row".into(), "", "", false);
     };
     let status_text = st.get(row, "status");
     let as_of = st.get(row, "as_of");
     let single = crate::dataset::source_id_list(st.get(row, "source_ids")).len() == 1;
-    let (Some(kind), Some(status)) = (InstrumentKind::parse(kind), Status::parse(status_text))
-    else {
+    let Some(kind) = InstrumentKind::parse(kind) else {
         return unknown("invalid kind or status".into(), status_text, as_of, single);
+    };
+    let Some(status) = Status::parse(status_text) else {
+        let why = if status_text == "unknown" {
+            "the status is not established (unknown)".to_string()
+        } else {
+            "invalid kind or status".to_string()
+        };
+        return unknown(why, status_text, as_of, single);
     };
     if !opts.include_unverified && st.get(row, "verified") != "yes" {
         return unknown(
@@ -245,9 +266,8 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
         );
     }
     let a = &data.actions;
-    let acts: Vec<Act> = data
-        .acts_counting_for(CHINA, id)
-        .into_iter()
+    let acts: Vec<Act> = acts
+        .iter()
         .filter_map(|r| {
             let role = ActionKind::parse(a.get(r, "action"))?.role(kind);
             let counted = opts.include_unverified || a.get(r, "verified") == "yes";
@@ -262,7 +282,7 @@ fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> C
         })
         .collect();
     let o = outcome(kind, status, as_of, &acts, &opts.cutoff);
-    ChinaOutcome {
+    StateOutcome {
         joined: o.joined,
         bound: o.bound,
         join_date: o.join_date,

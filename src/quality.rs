@@ -163,7 +163,30 @@ pub fn data_quality(data: &Dataset, opts: &PanelOptions) -> DataQuality {
         main_result: Vec::new(),
         main_analysis: String::new(),
         main_term: String::new(),
+        states: state_facts(data, opts),
     }
+}
+
+/// Each state's number of instruments with an established status and of
+/// unknown outcomes in the state panel.
+pub fn state_facts(data: &Dataset, opts: &PanelOptions) -> Vec<crate::results::StateFacts> {
+    let panel = crate::state_panel::state_panel(data, opts);
+    panel
+        .states
+        .iter()
+        .map(|state| {
+            let rows: Vec<_> = panel.rows.iter().filter(|r| &r.state == state).collect();
+            crate::results::StateFacts {
+                state: state.clone(),
+                instruments: rows.len(),
+                known_status: rows
+                    .iter()
+                    .filter(|r| crate::outcome::Status::parse(&r.status).is_some())
+                    .count(),
+                unknown_outcomes: rows.iter().filter(|r| r.joined.is_none()).count(),
+            }
+        })
+        .collect()
 }
 
 /// One unverified fact: where it is and what is unverified.

@@ -64,6 +64,8 @@ fn dictionary_covers_every_panel_column_and_the_data_obey_it() {
         "treaty_panel.csv",
         "provision_panel.csv",
         "treaty_year_panel.csv",
+        "state_panel.csv",
+        "state_year_panel.csv",
     ] {
         let panel = RawTable::read_file(&out.join(file)).unwrap();
         let entries: Vec<_> = dict.rows.iter().filter(|r| r["file"] == file).collect();
@@ -108,7 +110,7 @@ fn export_json_records_the_options_and_the_dataset_hash() {
             .unwrap();
     assert_eq!(m["dataset_sha256"], results["dataset_sha256"]);
     let files = m["files"].as_array().unwrap();
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 5);
     let treaty = RawTable::read_file(&default.join("treaty_panel.csv")).unwrap();
     assert_eq!(files[0]["file"], "treaty_panel.csv");
     assert_eq!(files[0]["rows"], treaty.rows.len());

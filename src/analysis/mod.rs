@@ -5,15 +5,21 @@
 //!
 //! [`spec`] reads and checks the files, [`sample`] builds the samples, and
 //! one module per kind runs it: [`logit`] (and [`opt_out`] on top of it),
-//! [`participation`], [`seed`], [`robustness`], [`simulation`].
+//! [`participation`], [`seed`], [`robustness`], [`simulation`]; the
+//! comparative kinds on the state panels ([`comparative`] their shared
+//! sample): [`pooled`], [`slopes`], [`gaps`].
 
+pub mod comparative;
+pub mod gaps;
 pub mod logit;
 pub mod opt_out;
 pub mod participation;
+pub mod pooled;
 pub mod robustness;
 pub mod sample;
 pub mod seed;
 pub mod simulation;
+pub mod slopes;
 pub mod spec;
 pub mod verdict;
 
@@ -62,6 +68,9 @@ pub fn run_one(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult
         Body::SeedReplication => seed::run(ctx, file, spec),
         Body::Robustness(r) => robustness::run(ctx, file, spec, r),
         Body::Simulation(s) => Ok(simulation::run(file, spec, s, ctx.seed(s.seed))),
+        Body::Pooled(m, c) => pooled::run(ctx, file, spec, m, c),
+        Body::StateSlopes(m, s) => slopes::run(ctx, file, spec, m, s),
+        Body::StateGaps(g) => gaps::run(ctx, file, spec, g),
     }
 }
 

@@ -78,6 +78,17 @@ pub fn run(
     Ok(result)
 }
 
+/// The soft-law benchmark: declarations and resolutions (the kinds
+/// without obligation).
+pub fn in_soft_law(r: &TreatyRecord) -> bool {
+    r.soft_law == 1
+}
+
+/// The hard-law end: treaties whose sovereignty cost is above the threshold.
+pub fn in_hard_end(r: &TreatyRecord, hard_threshold: f64) -> bool {
+    r.soft_law == 0 && r.sovereignty_cost > hard_threshold
+}
+
 /// The participation rate of each part of the universe: numbers, the table
 /// and the figure data; returns (joined, n) by part.
 fn rates(
@@ -92,7 +103,7 @@ fn rates(
         (
             "soft_law",
             "Soft-law benchmark (declarations and resolutions)",
-            records.iter().filter(|r| r.soft_law == 1).collect(),
+            records.iter().filter(|r| in_soft_law(r)).collect(),
         ),
         ("all", "Full universe", records.iter().collect()),
         (
@@ -105,7 +116,7 @@ fn rates(
             "Hard-law end (sovereignty cost above the threshold)",
             records
                 .iter()
-                .filter(|r| r.soft_law == 0 && r.sovereignty_cost > ps.hard_threshold)
+                .filter(|r| in_hard_end(r, ps.hard_threshold))
                 .collect(),
         ),
     ];

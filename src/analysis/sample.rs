@@ -44,6 +44,8 @@ enum Needed {
 /// provision frame.
 fn needed_outcome(spec: &Spec) -> Option<Needed> {
     match spec.sample.frame {
+        // The comparative analyses select their own rows (state_panel).
+        Frame::StateTreaty | Frame::StateTreatyYear => None,
         Frame::TreatyYear => Some(Needed::JoinYear),
         Frame::Provision => Some(Needed::Outcome(Outcome::Bound)),
         Frame::Treaty => {
@@ -116,5 +118,8 @@ pub fn frame_table(ctx: &Context, spec: &Spec, records: &[TreatyRecord]) -> Resu
             Ok((t, n))
         }
         Frame::Treaty => Ok((panel::treaty_table(records)?, records.len())),
+        Frame::StateTreaty | Frame::StateTreatyYear => Err(crate::error::Error::internal(
+            "the state frames are built by the comparative analyses (src/analysis/comparative.rs)",
+        )),
     }
 }

@@ -38,8 +38,24 @@ struct RawSpec {
     participation: Option<RawParticipation>,
     simulation: Option<SimulationSpec>,
     robustness: Option<RobustnessSpec>,
+    comparison: Option<RawComparison>,
     #[serde(default)]
     outputs: RawOutputs,
+}
+
+/// `[comparison]` of the comparative kinds (pooled, state_slopes,
+/// state_gaps); each kind takes the keys it uses.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComparison {
+    min_states: Option<usize>,
+    outcome: Option<String>,
+    cost_variable: Option<String>,
+    method: Option<String>,
+    hard_threshold: Option<f64>,
+    alpha: Option<f64>,
+    bootstrap: Option<usize>,
+    seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -159,6 +175,48 @@ pub enum Body {
     SeedReplication,
     Robustness(RobustnessSpec),
     Simulation(SimulationSpec),
+    /// A pooled logit on a state frame.
+    Pooled(Model, Comparison),
+    /// Each state's slope, and the pooled model with China x cost.
+    StateSlopes(Model, SlopesSpec),
+    StateGaps(GapsSpec),
+}
+
+/// The fewest states with a known outcome a comparative analysis needs
+/// when its file gives no `min_states`.
+pub const DEFAULT_MIN_STATES: usize = 5;
+
+/// What every comparative analysis has.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Not estimable with fewer states holding a known outcome.
+    pub min_states: usize,
+}
+
+/// `[comparison]` of a state_slopes analysis.
+#[derive(Debug, Clone)]
+pub struct SlopesSpec {
+    pub comparison: Comparison,
+    /// The outcome each state's model explains.
+    pub outcome: Outcome,
+    pub cost_variable: String,
+    /// Estimator of each state's model (auto: Firth when separated).
+    pub method: Method,
+}
+
+/// `[comparison]` of a state_gaps analysis.
+#[derive(Debug, Clone)]
+pub struct GapsSpec {
+    pub comparison: Comparison,
+    pub outcome: Outcome,
+    /// Instruments above this sovereignty cost form the hard-law end (as
+    /// the participation kind's `hard_threshold`).
+    pub hard_threshold: f64,
+    pub alpha: f64,
+    /// Bootstrap replicates over instruments for China's gap minus the
+    /// peers' mean gap.
+    pub bootstrap: usize,
+    pub seed: u64,
 }
 
 impl Spec {
@@ -170,6 +228,16 @@ impl Spec {
             Body::SeedReplication => Kind::SeedReplication,
             Body::Robustness(_) => Kind::Robustness,
             Body::Simulation(_) => Kind::Simulation,
+            Body::Pooled(..) => Kind::Pooled,
+            Body::StateSlopes(..) => Kind::StateSlopes,
+            Body::StateGaps(_) => Kind::StateGaps,
+        }
+    }
+    /// The model of a comparative analysis (pooled, state_slopes).
+    pub fn comparative_model(&self) -> Option<&Model> {
+        match &self.body {
+            Body::Pooled(m, _) | Body::StateSlopes(m, _) => Some(m),
+            _ => None,
         }
     }
     /// The model of a logit or opt-out analysis.
@@ -371,6 +439,9 @@ pub fn tables_of(kind: Kind) -> &'static [&'static str] {
         Kind::SeedReplication => &["votes", "jiang"],
         Kind::Robustness => &["robustness"],
         Kind::Simulation => &["simulation"],
+        Kind::Pooled => &["models"],
+        Kind::StateSlopes => &["models", "slopes"],
+        Kind::StateGaps => &["gaps"],
     }
 }
 
@@ -382,6 +453,8 @@ pub fn figures_of(kind: Kind) -> &'static [FigureName] {
         Kind::Participation => &[FigureName::ParticipationByCost, FigureName::Timeline],
         Kind::SeedReplication | Kind::Robustness => &[],
         Kind::Simulation => &[FigureName::Simulation],
+        Kind::Pooled | Kind::StateGaps => &[],
+        Kind::StateSlopes => &[FigureName::StateSlopes],
     }
 }
 
@@ -509,7 +582,12 @@ impl Checker<'_> {
             Kind::Simulation => {
                 Body::Simulation(raw.simulation.ok_or_else(|| needs("simulation"))?)
             }
+            Kind::Pooled | Kind::StateSlopes | Kind::StateGaps => {
+                let c = raw.comparison.clone().unwrap_or_default();
+                self.comparative(kind, model, &c)?
+            }
         };
+        self.frame_fits_kind(kind, sample.frame)?;
         let outputs = self.outputs(kind, &sample, &body, &raw.outputs)?;
         Ok(Spec {
             name,
@@ -520,6 +598,114 @@ impl Checker<'_> {
             hypotheses,
             body,
             outputs,
+        })
+    }
+
+    /// The state frames belong to the comparative kinds, and those kinds to
+    /// them (the hazard is a pooled analysis on the state-year frame).
+    fn frame_fits_kind(&self, kind: Kind, frame: Frame) -> Result<()> {
+        let state_frame = matches!(frame, Frame::StateTreaty | Frame::StateTreatyYear);
+        let ok = match kind {
+            Kind::Pooled => state_frame,
+            Kind::StateSlopes | Kind::StateGaps => frame == Frame::StateTreaty,
+            _ => !state_frame,
+        };
+        if ok {
+            return Ok(());
+        }
+        let want = match kind {
+            Kind::Pooled => "state_treaty or state_treaty_year",
+            Kind::StateSlopes | Kind::StateGaps => "state_treaty",
+            _ => "treaty, provision or treaty_year",
+        };
+        Err(self.bad(
+            "sample.frame",
+            format!("kind '{kind}' takes the frame {want}, not '{frame}'"),
+        ))
+    }
+
+    /// The body of a comparative kind; keys of `[comparison]` that the kind
+    /// does not use are refused.
+    fn comparative(&self, kind: Kind, model: Option<Model>, c: &RawComparison) -> Result<Body> {
+        let comparison = Comparison {
+            min_states: c.min_states.unwrap_or(DEFAULT_MIN_STATES).max(2),
+        };
+        let unused = |present: &[(&str, bool)]| -> Result<()> {
+            match present.iter().find(|(_, p)| *p) {
+                Some((key, _)) => Err(self.bad(
+                    &format!("comparison.{key}"),
+                    format!("kind '{kind}' does not use this key"),
+                )),
+                None => Ok(()),
+            }
+        };
+        let needs_model = || {
+            model
+                .clone()
+                .ok_or_else(|| self.bad("model", format!("kind '{kind}' needs a [model] table")))
+        };
+        let outcome = |o: &Option<String>| match o.as_deref().unwrap_or("joined") {
+            "joined" => Ok(Outcome::Joined),
+            "consented" => Ok(Outcome::Bound),
+            other => Err(self.bad(
+                "comparison.outcome",
+                format!("unknown outcome '{other}' (use joined or consented)"),
+            )),
+        };
+        let alpha = c.alpha.unwrap_or(0.05);
+        if !(alpha > 0.0 && alpha < 1.0) {
+            return Err(self.bad("comparison.alpha", "alpha must be between 0 and 1"));
+        }
+        Ok(match kind {
+            Kind::Pooled => {
+                unused(&[
+                    ("outcome", c.outcome.is_some()),
+                    ("cost_variable", c.cost_variable.is_some()),
+                    ("method", c.method.is_some()),
+                    ("hard_threshold", c.hard_threshold.is_some()),
+                    ("alpha", c.alpha.is_some()),
+                    ("bootstrap", c.bootstrap.is_some()),
+                    ("seed", c.seed.is_some()),
+                ])?;
+                Body::Pooled(needs_model()?, comparison)
+            }
+            Kind::StateSlopes => {
+                unused(&[
+                    ("hard_threshold", c.hard_threshold.is_some()),
+                    ("alpha", c.alpha.is_some()),
+                    ("bootstrap", c.bootstrap.is_some()),
+                    ("seed", c.seed.is_some()),
+                ])?;
+                Body::StateSlopes(
+                    needs_model()?,
+                    SlopesSpec {
+                        comparison,
+                        outcome: outcome(&c.outcome)?,
+                        cost_variable: c
+                            .cost_variable
+                            .clone()
+                            .unwrap_or_else(|| "sovereignty_cost".into()),
+                        method: Method::parse(c.method.as_deref().unwrap_or("auto"))
+                            .map_err(|e| self.bad("comparison.method", e.to_string()))?,
+                    },
+                )
+            }
+            _ => {
+                unused(&[
+                    ("cost_variable", c.cost_variable.is_some()),
+                    ("method", c.method.is_some()),
+                ])?;
+                Body::StateGaps(GapsSpec {
+                    comparison,
+                    outcome: outcome(&c.outcome)?,
+                    hard_threshold: c.hard_threshold.ok_or_else(|| {
+                        self.bad("comparison.hard_threshold", "kind 'state_gaps' needs a hard_threshold (the hard-law end, as the participation kind's)")
+                    })?,
+                    alpha,
+                    bootstrap: c.bootstrap.unwrap_or(999),
+                    seed: c.seed.unwrap_or_else(default_seed),
+                })
+            }
         })
     }
 

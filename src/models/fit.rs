@@ -53,7 +53,7 @@ struct Fitting<'a> {
     /// Wald tests of the coefficients (always for ML).
     wald_tests: bool,
     robust: bool,
-    clusters: Option<&'a [usize]>,
+    clusters: Option<&'a [inference::ClusterIds]>,
     names: Vec<String>,
 }
 
@@ -61,7 +61,7 @@ struct Fitting<'a> {
 pub fn fit_design(
     design: &Design,
     spec: &FitSpec,
-    clusters: Option<&[usize]>,
+    clusters: Option<&[inference::ClusterIds]>,
     boot_clusters: Option<&[usize]>,
     data_label: &str,
 ) -> Result<FitResult> {
@@ -233,6 +233,7 @@ fn ml_estimates(
         .collect();
     let (coefficients, vcov, deviance) = if infinite.is_empty() {
         let vcov = inference::ml_covariance(&f.prob, &ml, &f.spec.vcov, f.clusters)?;
+        warn_not_psd(&f.spec.vcov, &vcov, f.design.p, warnings);
         let coefficients = ml_coefficients(f, &f.prob, &ml, &vcov);
         (coefficients, vcov, ml.deviance)
     } else {
@@ -409,9 +410,13 @@ fn separated_limit(
     if !fit.converged {
         return None;
     }
-    let sub_clusters: Option<Vec<usize>> = f.clusters.map(|c| {
-        let labels: Vec<String> = keep_rows.iter().map(|&i| c[i].to_string()).collect();
-        group_ids(&labels)
+    let sub_clusters: Option<Vec<inference::ClusterIds>> = f.clusters.map(|dims| {
+        dims.iter()
+            .map(|c| {
+                let labels: Vec<String> = keep_rows.iter().map(|&i| c[i].to_string()).collect();
+                group_ids(&labels)
+            })
+            .collect()
     });
     let vcov = inference::ml_covariance(&prob, &fit, &f.spec.vcov, sub_clusters.as_deref()).ok()?;
     // The limit's coefficients are renamed by the caller.
@@ -427,6 +432,21 @@ fn separated_limit(
         vcov,
         deviance: fit.deviance,
     })
+}
+
+/// A two-way cluster covariance need not be positive semi-definite; as
+/// `sandwich::vcovCL`'s default (`fix = FALSE`) it is kept as computed, and
+/// the fit says so.
+fn warn_not_psd(vcov_type: &VcovType, vcov: &[f64], p: usize, warnings: &mut Vec<String>) {
+    if !matches!(vcov_type, VcovType::TwoWayCluster(..)) {
+        return;
+    }
+    if linalg::is_positive_semidefinite(vcov, p) == Some(false) {
+        warnings.push(format!(
+            "the {} covariance is not positive semi-definite (kept as computed, as sandwich::vcovCL with fix = FALSE; a negative variance has no standard error)",
+            vcov_type.label()
+        ));
+    }
 }
 
 /// Likelihood-ratio tests of the droppable terms by refitting without them.
@@ -478,6 +498,7 @@ fn firth_estimates(f: &Fitting, warnings: &mut Vec<String>) -> Result<Estimates>
             f.clusters,
         )?
     };
+    warn_not_psd(&spec.vcov, &vcov, p, warnings);
     let coefficients = firth_coefficients(f, &fit, &vcov);
     let lr_tests = if spec.lr_tests {
         firth_lr_tests(f, &fit)

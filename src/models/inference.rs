@@ -11,7 +11,14 @@
 //! - cluster (`sandwich::vcovCL` defaults for a glm: `type = "HC0"`,
 //!   `cadjust = TRUE`): `G / (G - 1) * B (sum_g u_g u_g') B` with
 //!   `u_g = sum_{i in g} psi_i` (Stata's `vce(cluster)` for ML models applies
-//!   the same G / (G - 1) factor).
+//!   the same G / (G - 1) factor);
+//! - two-way cluster (`sandwich::vcovCL(fit, cluster = ~ a + b)`, same
+//!   defaults): `B (c_a M_a + c_b M_b - c_ab M_ab) B`, where `M_k` is the
+//!   summed outer product of the cluster sums of `psi` by dimension `a`, by
+//!   `b` and by their intersection, and `c_k = G_k / (G_k - 1)` with `G_k`
+//!   that dimension's number of clusters. As `vcovCL`'s default
+//!   (`fix = FALSE`) a result that is not positive semi-definite is kept as
+//!   computed; the fit warns, and a negative variance has no standard error.
 
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
@@ -31,6 +38,9 @@ pub enum VcovType {
     Hc3,
     /// Cluster-robust, clustered on the named column.
     Cluster(String),
+    /// Two-way cluster-robust, clustered on both named columns
+    /// (`cluster:a+b`).
+    TwoWayCluster(String, String),
 }
 
 impl VcovType {
@@ -43,18 +53,24 @@ impl VcovType {
             "hc2" => VcovType::Hc2,
             "hc3" => VcovType::Hc3,
             _ => {
-                if let Some(col) = t.strip_prefix("cluster:") {
-                    if col.trim().is_empty() {
-                        return Err(Error::usage("--vcov cluster:COL needs a column name"));
-                    }
-                    VcovType::Cluster(col.trim().to_string())
+                if let Some(cols) = t.strip_prefix("cluster:") {
+                    return parse_cluster_columns(cols);
                 } else {
                     return Err(Error::usage(format!(
-                        "unknown covariance '{t}' (use model, hc0, hc1, hc2, hc3 or cluster:COLUMN)"
+                        "unknown covariance '{t}' (use model, hc0, hc1, hc2, hc3, cluster:COLUMN or cluster:COLUMN+COLUMN)"
                     )));
                 }
             }
         })
+    }
+
+    /// The columns whose labels give the clusters, one per dimension.
+    pub fn cluster_columns(&self) -> Vec<&str> {
+        match self {
+            VcovType::Cluster(c) => vec![c],
+            VcovType::TwoWayCluster(a, b) => vec![a, b],
+            _ => vec![],
+        }
     }
 
     pub fn label(&self) -> String {
@@ -65,8 +81,102 @@ impl VcovType {
             VcovType::Hc2 => "HC2".into(),
             VcovType::Hc3 => "HC3".into(),
             VcovType::Cluster(c) => format!("cluster:{c}"),
+            VcovType::TwoWayCluster(a, b) => format!("cluster:{a}+{b}"),
         }
     }
+}
+
+/// `cluster:COL` or `cluster:COL+COL`.
+fn parse_cluster_columns(text: &str) -> Result<VcovType> {
+    let cols: Vec<&str> = text.split('+').map(str::trim).collect();
+    if cols.iter().any(|c| c.is_empty()) {
+        return Err(Error::usage(
+            "--vcov cluster:COL (or cluster:COL+COL) needs a column name on each side of '+'",
+        ));
+    }
+    match cols.as_slice() {
+        [c] => Ok(VcovType::Cluster(c.to_string())),
+        [a, b] if a == b => Err(Error::usage(format!(
+            "--vcov cluster:{a}+{b} names the same column twice"
+        ))),
+        [a, b] => Ok(VcovType::TwoWayCluster(a.to_string(), b.to_string())),
+        _ => Err(Error::usage(format!(
+            "--vcov cluster:{text}: at most two clustering columns (cluster:COL+COL)"
+        ))),
+    }
+}
+
+/// The cluster ids of one clustering dimension, 0-based, one per row.
+pub type ClusterIds = Vec<usize>;
+
+/// The summed outer products of the within-cluster sums of the scores
+/// `e_i x_i`, and the number of clusters.
+fn cluster_meat(prob: &Problem, scores: &[f64], groups: &[usize]) -> (Vec<f64>, usize) {
+    let (n, p) = (prob.n, prob.p);
+    let g = groups.iter().copied().max().map(|m| m + 1).unwrap_or(0);
+    let mut sums = vec![0.0; g * p];
+    for i in 0..n {
+        let xi = &prob.x[i * p..(i + 1) * p];
+        let s = &mut sums[groups[i] * p..(groups[i] + 1) * p];
+        for (a, x) in s.iter_mut().zip(xi) {
+            *a += scores[i] * x;
+        }
+    }
+    let mut meat = vec![0.0; p * p];
+    for k in 0..g {
+        let u = &sums[k * p..(k + 1) * p];
+        for a in 0..p {
+            for b in 0..p {
+                meat[a * p + b] += u[a] * u[b];
+            }
+        }
+    }
+    (meat, g)
+}
+
+/// The ids of the intersection of two clusterings (each pair of ids that
+/// occurs), 0-based in order of first appearance.
+fn intersection_ids(a: &[usize], b: &[usize]) -> ClusterIds {
+    let mut seen = std::collections::HashMap::new();
+    a.iter()
+        .zip(b)
+        .map(|pair| {
+            let next = seen.len();
+            *seen.entry(pair).or_insert(next)
+        })
+        .collect()
+}
+
+/// The G / (G - 1)-adjusted meats of each dimension of a clustering, with
+/// the inclusion-exclusion signs of `sandwich::meatCL`: one dimension, or
+/// two and their intersection (subtracted).
+fn multiway_meat(
+    prob: &Problem,
+    scores: &[f64],
+    dims: &[&[usize]],
+    names: &str,
+) -> Result<Vec<f64>> {
+    let intersection;
+    let mut parts: Vec<(&[usize], f64)> = dims.iter().map(|d| (*d, 1.0)).collect();
+    if let [a, b] = dims {
+        intersection = intersection_ids(a, b);
+        parts.push((&intersection, -1.0));
+    }
+    let p = prob.p;
+    let mut meat = vec![0.0; p * p];
+    for (groups, sign) in parts {
+        let (m, g) = cluster_meat(prob, scores, groups);
+        if g < 2 {
+            return Err(Error::not_estimable(format!(
+                "cluster-robust covariance needs at least 2 clusters in each clustering ({names}), found {g}"
+            )));
+        }
+        let adj = sign * g as f64 / (g as f64 - 1.0);
+        for (a, v) in meat.iter_mut().zip(m) {
+            *a += adj * v;
+        }
+    }
+    Ok(meat)
 }
 
 /// Standard normal quantile.
@@ -117,7 +227,7 @@ pub fn sandwich_covariance(
     scores: &[f64],
     hat: Option<&[f64]>,
     vcov: &VcovType,
-    clusters: Option<&[usize]>,
+    clusters: Option<&[ClusterIds]>,
 ) -> Result<Vec<f64>> {
     let (n, p) = (prob.n, prob.p);
     let meat_hc = |adj: &dyn Fn(usize) -> f64| -> Vec<f64> {
@@ -144,36 +254,28 @@ pub fn sandwich_covariance(
             let h = need_hat()?;
             linalg::sandwich(bread, &meat_hc(&|i| 1.0 / (1.0 - h[i]).powi(2)), p)
         }
-        VcovType::Cluster(name) => {
-            let groups = clusters
-                .ok_or_else(|| Error::internal(format!("cluster ids for '{name}' missing")))?;
-            let g = groups.iter().copied().max().map(|m| m + 1).unwrap_or(0);
-            if g < 2 {
-                return Err(Error::not_estimable(format!(
-                    "cluster-robust covariance needs at least 2 clusters in column '{name}', found {g}"
-                )));
-            }
-            let mut sums = vec![0.0; g * p];
-            for i in 0..n {
-                let xi = &prob.x[i * p..(i + 1) * p];
-                let s = &mut sums[groups[i] * p..(groups[i] + 1) * p];
-                for (a, x) in s.iter_mut().zip(xi) {
-                    *a += scores[i] * x;
+        VcovType::Cluster(_) | VcovType::TwoWayCluster(..) => {
+            let names = vcov.cluster_columns().join(", ");
+            let dims = clusters
+                .filter(|c| c.len() == vcov.cluster_columns().len())
+                .ok_or_else(|| Error::internal(format!("cluster ids for '{names}' missing")))?;
+            let dims: Vec<&[usize]> = dims.iter().map(|d| d.as_slice()).collect();
+            if let [groups] = dims.as_slice() {
+                // One way: the factor G / (G - 1) scales the sandwich.
+                let (meat, g) = cluster_meat(prob, scores, groups);
+                if g < 2 {
+                    return Err(Error::not_estimable(format!(
+                        "cluster-robust covariance needs at least 2 clusters in column '{names}', found {g}"
+                    )));
                 }
+                let mut v = linalg::sandwich(bread, &meat, p);
+                let f = g as f64 / (g as f64 - 1.0);
+                v.iter_mut().for_each(|x| *x *= f);
+                v
+            } else {
+                let meat = multiway_meat(prob, scores, &dims, &names)?;
+                linalg::sandwich(bread, &meat, p)
             }
-            let mut meat = vec![0.0; p * p];
-            for k in 0..g {
-                let u = &sums[k * p..(k + 1) * p];
-                for a in 0..p {
-                    for b in 0..p {
-                        meat[a * p + b] += u[a] * u[b];
-                    }
-                }
-            }
-            let mut v = linalg::sandwich(bread, &meat, p);
-            let f = g as f64 / (g as f64 - 1.0);
-            v.iter_mut().for_each(|x| *x *= f);
-            v
         }
     };
     Ok(cov)
@@ -184,7 +286,7 @@ pub fn ml_covariance(
     prob: &Problem,
     fit: &Fit,
     vcov: &VcovType,
-    clusters: Option<&[usize]>,
+    clusters: Option<&[ClusterIds]>,
 ) -> Result<Vec<f64>> {
     let bread = linalg::inverse_information(prob.x, prob.n, prob.p, &fit.information, |i| {
         prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
@@ -218,7 +320,13 @@ pub struct Wald {
 }
 
 pub fn wald(estimate: f64, variance: f64, level: f64) -> Wald {
-    let se = variance.max(0.0).sqrt();
+    // A negative variance (a two-way cluster covariance that is not positive
+    // semi-definite) has no standard error, as R's sqrt gives NaN.
+    let se = if variance < 0.0 {
+        f64::NAN
+    } else {
+        variance.sqrt()
+    };
     let z = estimate / se;
     let q = qnorm(0.5 + level / 2.0);
     Wald {

@@ -299,8 +299,8 @@ fn check_level(spec: &FitSpec) -> Result<()> {
 /// [`design::build`].
 pub fn extra_columns(spec: &FitSpec) -> Extra {
     let mut extra = Extra::default();
-    if let VcovType::Cluster(col) = &spec.vcov {
-        extra.labels.push(col.clone());
+    for col in spec.vcov.cluster_columns() {
+        extra.labels.push(col.to_string());
     }
     if let Some(col) = &spec.bootstrap_cluster {
         extra.labels.push(col.clone());
@@ -385,12 +385,13 @@ pub fn fit_design_with(
 }
 
 /// The group ids of the covariance's and the bootstrap's cluster columns.
-fn cluster_ids(extras: &[Vec<String>], spec: &FitSpec) -> (Option<Vec<usize>>, Option<Vec<usize>>) {
+fn cluster_ids(
+    extras: &[Vec<String>],
+    spec: &FitSpec,
+) -> (Option<Vec<inference::ClusterIds>>, Option<Vec<usize>>) {
     let mut ids = extras.iter().map(|labels| group_ids(labels));
-    let clusters = match &spec.vcov {
-        VcovType::Cluster(_) => ids.next(),
-        _ => None,
-    };
+    let dims = spec.vcov.cluster_columns().len();
+    let clusters = (dims > 0).then(|| ids.by_ref().take(dims).collect());
     let boot_clusters = spec.bootstrap_cluster.as_ref().and_then(|_| ids.next());
     (clusters, boot_clusters)
 }

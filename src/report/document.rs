@@ -466,6 +466,28 @@ fn data_quality(
             .map(|c| vec![c.fact.clone(), c.verified.to_string(), c.total.to_string()])
             .collect(),
     }));
+    if !q.states.is_empty() {
+        doc.push(Block::Table(TableOut {
+            name: "data_quality_states".into(),
+            caption: "Facts by state (the state × instrument panel of the comparative analyses)"
+                .into(),
+            header: ["State", "Instruments", "Status known", "Joined unknown"]
+                .map(String::from)
+                .to_vec(),
+            rows: q
+                .states
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.state.clone(),
+                        f.instruments.to_string(),
+                        f.known_status.to_string(),
+                        f.unknown_outcomes.to_string(),
+                    ]
+                })
+                .collect(),
+        }));
+    }
     let share = if q.dates_total > 0 {
         100.0 * q.dates_day_verified as f64 / q.dates_total as f64
     } else {

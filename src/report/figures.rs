@@ -51,13 +51,14 @@ impl Figure {
 }
 
 /// The order of the figures in the report.
-const ORDER: [FigureName; 6] = [
+const ORDER: [FigureName; 7] = [
     FigureName::ProbabilityCurve,
     FigureName::Timeline,
     FigureName::ParticipationByCost,
     FigureName::Coefficients,
     FigureName::OptOuts,
     FigureName::Simulation,
+    FigureName::StateSlopes,
 ];
 
 /// The figures of a run, in the order of [`ORDER`]: each drawn from the
@@ -112,6 +113,7 @@ pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
                 above(&p.strong)
             )
         }
+        FigureData::StateSlopes(p) => format!("Each state's own slope of {} in the probability of joining, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML), steepest first; China in vermillion.", p.term, whole_percent(p.level)),
     }
 }
 
@@ -128,6 +130,7 @@ where
         FigureData::ParticipationByCost { rows } => plots::participation_rates(root, rows, s)?,
         FigureData::OptOuts { rows } => plots::opt_outs(root, rows, s)?,
         FigureData::Simulation(p) => plots::simulation(root, p, s)?,
+        FigureData::StateSlopes(p) => plots::state_slopes(root, p, s)?,
     }
     root.present().map_err(map_err)?;
     Ok(())

@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::{Error, Result};
 use crate::report::format::{figure_estimate, tick};
 use crate::results::{
-    CoefficientPlot, CoefficientRow, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot,
+    CoefficientPlot, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot, StateSlopePlot,
     TimelinePoint,
 };
 
@@ -543,8 +543,8 @@ pub fn timeline<DB: DrawingBackend>(
 /// models and zero. A model whose interval is more than three times as wide
 /// as the median one, or unbounded, is left out of the range (it is drawn
 /// clipped, with arrows and its numbers).
-fn coefficient_range(rows: &[CoefficientRow]) -> (f64, f64) {
-    let width = |r: &CoefficientRow| match (r.low, r.high) {
+fn coefficient_range(rows: &[ForestRow]) -> (f64, f64) {
+    let width = |r: &ForestRow| match (r.low, r.high) {
         (Some(l), Some(h)) => h - l,
         _ => f64::INFINITY,
     };
@@ -581,14 +581,46 @@ pub fn coefficients<DB: DrawingBackend>(
     c: &CoefficientPlot,
     s: f64,
 ) -> Result<()> {
+    let rows: Vec<ForestRow> = c
+        .rows
+        .iter()
+        .map(|r| ForestRow {
+            label: r.model.clone(),
+            estimate: r.estimate,
+            low: r.low,
+            high: r.high,
+            highlight: false,
+        })
+        .collect();
+    let title = format!("log-odds per unit of {}", variable_words(&c.term));
+    forest(root, &rows, &title, s)
+}
+
+/// One row of a forest plot.
+struct ForestRow {
+    label: String,
+    estimate: f64,
+    low: Option<f64>,
+    high: Option<f64>,
+    /// Drawn in vermillion and larger (China among the states).
+    highlight: bool,
+}
+
+/// A forest plot: estimates with intervals, the first row at the top, a
+/// line at zero; the axis fits the bulk of the intervals, and a row beyond
+/// it ends in an arrow with its value written above.
+fn forest<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    rows: &[ForestRow],
+    title: &str,
+    s: f64,
+) -> Result<()> {
     let st = Scale { s };
-    let rows = &c.rows;
     let (lo, hi) = coefficient_range(rows);
     let n = rows.len();
-    let names: Vec<String> = rows.iter().map(|r| r.model.clone()).collect();
-    let title = format!("log-odds per unit of {}", variable_words(&c.term));
+    let names: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
     let x = Axis {
-        title: &title,
+        title,
         labels: 6,
         range: lo..hi,
     };
@@ -597,35 +629,43 @@ pub fn coefficients<DB: DrawingBackend>(
     one(&mut chart, PathElement::new(zero, GREY.stroke_width(1)))?;
     let (ux, uy) = units_per_px(&chart, &(lo..hi), &(-0.5..n as f64 - 0.5));
     let (head_x, head_y) = (ux * st.pt(SMALL_PT) * 0.55, uy * st.pt(SMALL_PT) * 0.35);
-    let arrow = |tip: f64, dir: f64, y: f64| {
+    let arrow = |tip: f64, dir: f64, y: f64, colour: RGBColor| {
         let base = tip - dir * head_x;
         Polygon::new(
             vec![(tip, y), (base, y + head_y), (base, y - head_y)],
-            BLUE.filled(),
+            colour.filled(),
         )
     };
     for (k, r) in rows.iter().enumerate() {
         let y = (n - 1 - k) as f64;
+        let colour = if r.highlight { VERMILLION } else { BLUE };
         let low = r.low.unwrap_or(f64::NEG_INFINITY);
         let high = r.high.unwrap_or(f64::INFINITY);
         let (l, h) = (low.max(lo), high.min(hi));
         let line = vec![(l.min(hi), y), (h.max(lo), y)];
         one(
             &mut chart,
-            PathElement::new(line, BLUE.stroke_width(st.px(1.2) as u32)),
+            PathElement::new(
+                line,
+                colour.stroke_width(st.px(if r.highlight { 2.0 } else { 1.2 }) as u32),
+            ),
         )?;
         let clipped_low = low < lo || r.estimate < lo;
         let clipped_high = high > hi || r.estimate > hi;
         if clipped_low {
-            one(&mut chart, arrow(lo, -1.0, y))?;
+            one(&mut chart, arrow(lo, -1.0, y, colour))?;
         }
         if clipped_high {
-            one(&mut chart, arrow(hi, 1.0, y))?;
+            one(&mut chart, arrow(hi, 1.0, y, colour))?;
         }
         if (lo..=hi).contains(&r.estimate) {
             one(
                 &mut chart,
-                Circle::new((r.estimate, y), st.px(2.5), BLUE.filled()),
+                Circle::new(
+                    (r.estimate, y),
+                    st.px(if r.highlight { 3.2 } else { 2.5 }),
+                    colour.filled(),
+                ),
             )?;
         }
         if clipped_low || clipped_high {
@@ -806,4 +846,28 @@ pub fn simulation<DB: DrawingBackend>(
     let threshold_px = chart.backend_coord(&(p.threshold, 0.0)).0;
     let at = (threshold_px + st.px(4.0), inside(&chart, 0, st.px(2.0)).1);
     st.legend(root, at, &entries)
+}
+
+/// A forest plot of each state's cost slope with its interval, steepest at
+/// the top, China in vermillion and larger, the others in blue; a slope
+/// beyond the bulk of the intervals (a separated state's) is drawn off scale
+/// with its value.
+pub fn state_slopes<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &StateSlopePlot,
+    s: f64,
+) -> Result<()> {
+    let rows: Vec<ForestRow> = p
+        .rows
+        .iter()
+        .map(|r| ForestRow {
+            label: r.state.clone(),
+            estimate: r.estimate,
+            low: r.low,
+            high: r.high,
+            highlight: r.china,
+        })
+        .collect();
+    let title = format!("log-odds per unit of {}", variable_words(&p.term));
+    forest(root, &rows, &title, s)
 }

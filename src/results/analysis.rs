@@ -16,6 +16,12 @@ words! {
         SeedReplication = "seed_replication",
         Robustness = "robustness",
         Simulation = "simulation",
+        /// A pooled state x instrument (or state x instrument x year) logit.
+        Pooled = "pooled",
+        /// Each state's own cost slope, and China's against the peers'.
+        StateSlopes = "state_slopes",
+        /// Each state's soft-law/hard-law participation gap.
+        StateGaps = "state_gaps",
     }
 }
 
@@ -37,6 +43,10 @@ words! {
         Provision = "provision",
         /// One row per instrument and year at risk of joining.
         TreatyYear = "treaty_year",
+        /// One row per state and instrument.
+        StateTreaty = "state_treaty",
+        /// One row per state, instrument and year at risk of joining.
+        StateTreatyYear = "state_treaty_year",
     }
 }
 
@@ -168,16 +178,18 @@ pub enum FigureName {
     Timeline,
     OptOuts,
     Simulation,
+    StateSlopes,
 }
 
 impl FigureName {
-    pub const ALL: [FigureName; 6] = [
+    pub const ALL: [FigureName; 7] = [
         FigureName::ProbabilityCurve,
         FigureName::Coefficients,
         FigureName::ParticipationByCost,
         FigureName::Timeline,
         FigureName::OptOuts,
         FigureName::Simulation,
+        FigureName::StateSlopes,
     ];
     /// The name in analysis specs and the figure's file stem.
     pub fn as_str(self) -> &'static str {
@@ -188,6 +200,7 @@ impl FigureName {
             FigureName::Timeline => "timeline",
             FigureName::OptOuts => "opt_outs",
             FigureName::Simulation => "simulation",
+            FigureName::StateSlopes => "state_slopes",
         }
     }
     pub fn parse(s: &str) -> Option<FigureName> {
@@ -204,6 +217,7 @@ impl FigureName {
             FigureName::Timeline => (7.0, 2.8),
             FigureName::OptOuts => (3.5, 2.6),
             FigureName::Simulation => (3.5, 2.4),
+            FigureName::StateSlopes => (3.5, 3.6),
         };
         FigureSize {
             width_in,
@@ -313,6 +327,26 @@ pub struct SimulationPlot {
     pub threshold: f64,
 }
 
+/// One state's cost slope with its interval (`None`: an infinite bound).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateSlopeRow {
+    pub state: String,
+    pub estimate: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// The estimator of the state's fit (ml or firth).
+    pub method: String,
+    pub china: bool,
+}
+
+/// Each state's cost slope, China highlighted, ordered from the steepest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateSlopePlot {
+    pub term: String,
+    pub level: f64,
+    pub rows: Vec<StateSlopeRow>,
+}
+
 /// What a figure draws.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "figure", rename_all = "snake_case")]
@@ -323,6 +357,7 @@ pub enum FigureData {
     Timeline { points: Vec<TimelinePoint> },
     OptOuts { rows: Vec<OptOutRow> },
     Simulation(SimulationPlot),
+    StateSlopes(StateSlopePlot),
 }
 
 impl FigureData {
@@ -334,6 +369,7 @@ impl FigureData {
             FigureData::Timeline { .. } => FigureName::Timeline,
             FigureData::OptOuts { .. } => FigureName::OptOuts,
             FigureData::Simulation(_) => FigureName::Simulation,
+            FigureData::StateSlopes(_) => FigureName::StateSlopes,
         }
     }
 }

@@ -21,6 +21,19 @@ pub struct Variant {
     pub outcome: String,
 }
 
+/// One state's facts in the state × instrument panel.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StateFacts {
+    pub state: String,
+    /// Instruments of the treaty-level frame.
+    pub instruments: usize,
+    /// Of them, those with a status row whose status is established (not
+    /// missing, not `unknown`).
+    pub known_status: usize,
+    /// Of them, those whose `joined` outcome is unknown at the cutoff.
+    pub unknown_outcomes: usize,
+}
+
 /// The data-quality section of a run.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DataQuality {
@@ -44,4 +57,6 @@ pub struct DataQuality {
     /// Which analysis the main result comes from.
     pub main_analysis: String,
     pub main_term: String,
+    /// Each state's facts in the state panel (the comparative analyses).
+    pub states: Vec<StateFacts>,
 }
