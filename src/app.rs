@@ -13,6 +13,10 @@ use crate::results::RunResults;
 pub enum Format {
     Text,
     Json,
+    /// A regression table: LaTeX (booktabs, siunitx), Markdown or HTML.
+    Latex,
+    Markdown,
+    Html,
 }
 
 impl Format {
@@ -20,10 +24,65 @@ impl Format {
         match text.trim().to_ascii_lowercase().as_str() {
             "text" => Ok(Format::Text),
             "json" => Ok(Format::Json),
+            "latex" | "tex" => Ok(Format::Latex),
+            "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
             other => Err(Error::usage(format!(
-                "unknown format '{other}' (use text or json)"
+                "unknown format '{other}' (use text, json, latex, markdown or html)"
             ))),
         }
+    }
+
+    /// The regression table in this format; None for text and JSON.
+    fn table(self, t: &crate::results::TableOut) -> Option<String> {
+        use crate::report::document::{html, markdown, Block};
+        let doc = [Block::Table(t.clone())];
+        match self {
+            Format::Latex => Some(crate::report::latex::table(t)),
+            Format::Markdown => Some(markdown(&doc)),
+            Format::Html => Some(html(&doc, &[])),
+            Format::Text | Format::Json => None,
+        }
+    }
+}
+
+/// A format only a regression table has, asked of another output.
+fn not_a_table(format: Format) -> Error {
+    Error::usage(format!(
+        "--format {format:?} is for regression tables (sovcost fit, sovcost table); use text or json here"
+    ))
+}
+
+/// A one-model regression table of a fit, captioned with its formula and data.
+fn fit_table(
+    column: crate::report::regression::ModelColumn,
+    args: &FitArgs,
+) -> crate::results::TableOut {
+    let mut t = crate::report::regression::models_table(&[column], args.exponentiate);
+    t.caption = format!("{}: {} ({})", t.caption, args.formula, args.data.display());
+    t
+}
+
+/// The text of a fit in the asked format; with --exponentiate the text
+/// output ends with the odds-ratio table.
+fn fit_output(
+    format: Format,
+    args: &FitArgs,
+    text: impl FnOnce() -> String,
+    json: impl FnOnce() -> Result<String>,
+    column: impl FnOnce() -> crate::report::regression::ModelColumn,
+) -> Result<String> {
+    match format {
+        Format::Json if args.exponentiate => Err(Error::usage(
+            "--exponentiate applies to --format text, latex, markdown or html (the JSON holds log-odds)",
+        )),
+        Format::Json => json(),
+        Format::Text if args.exponentiate => {
+            let t = fit_table(column(), args);
+            Ok(format!("{}\n{}", text(), Format::Markdown.table(&t).unwrap_or_default()))
+        }
+        Format::Text => Ok(text()),
+        table => Ok(table.table(&fit_table(column(), args)).unwrap_or_default()),
     }
 }
 
@@ -63,9 +122,15 @@ pub struct FitArgs {
     /// fit.
     #[arg(long, default_value = "default")]
     pub tests: String,
-    /// Output format: text or json.
+    /// Output format: text, json, or a regression table as the reports
+    /// build them: latex, markdown or html.
     #[arg(long, default_value = "text")]
     pub format: String,
+    /// Odds ratios (exponentiated estimates and bounds; standard errors by
+    /// the delta method) in the regression table; with text, the table of
+    /// odds ratios follows the summary.
+    #[arg(long)]
+    pub exponentiate: bool,
     /// Predicted probability at given values, e.g. "x1=1,area=trade"
     /// (other variables at their mean or reference level). Repeatable.
     #[arg(long)]
@@ -158,10 +223,13 @@ pub fn fit(args: &FitArgs) -> Result<String> {
         return fit_ordinal(args, &spec, format);
     }
     let result = models::fit_csv(&args.data, &spec)?;
-    let text = match format {
-        Format::Text => summary::render(&result),
-        Format::Json => to_json(&result)?,
-    };
+    let text = fit_output(
+        format,
+        args,
+        || summary::render(&result),
+        || to_json(&result),
+        || crate::report::regression::ModelColumn::from_fit("model", &result),
+    )?;
     if let Some(out) = &args.out {
         crate::io::write_atomic(out, text.as_bytes())?;
         return Ok(String::new());
@@ -185,10 +253,13 @@ fn fit_ordinal(args: &FitArgs, spec: &FitSpec, format: Format) -> Result<String>
         )));
     }
     let result = models::ordinal::fit_csv(&args.data, spec)?;
-    let text = match format {
-        Format::Text => crate::ordinal_summary::render(&result),
-        Format::Json => to_json(&result)?,
-    };
+    let text = fit_output(
+        format,
+        args,
+        || crate::ordinal_summary::render(&result),
+        || to_json(&result),
+        || crate::report::regression::ModelColumn::from_ordinal("model", &result),
+    )?;
     if let Some(out) = &args.out {
         crate::io::write_atomic(out, text.as_bytes())?;
         return Ok(String::new());
@@ -256,6 +327,7 @@ pub fn exact(cmd: &ExactCommand) -> Result<String> {
                     sig(t.conf_low, 6),
                     sig(t.conf_high, 6)
                 )),
+                other => Err(not_a_table(other)),
             }
         }
         ExactCommand::Proportion {
@@ -278,6 +350,7 @@ pub fn exact(cmd: &ExactCommand) -> Result<String> {
                     sig(p.wilson_high, 6),
                     pval(p.binomial_p_value)
                 )),
+                other => Err(not_a_table(other)),
             }
         }
     }
@@ -661,6 +734,16 @@ pub fn export(args: &ExportArgs) -> Result<String> {
     let path = args.out.join("export.json");
     crate::io::write_atomic(&path, manifest.as_bytes())?;
     lines.push(path.display().to_string());
+    let options = serde_json::json!({
+        "sovcost_version": env!("CARGO_PKG_VERSION"),
+        "cutoff": args.cutoff,
+        "include_unverified": args.include_unverified,
+        "dataset_sha256": content_hash(&args.data_dir, "csv")?,
+    });
+    let package = crate::dictionary::datapackage_json(&headers, &format, options)?;
+    let path = args.out.join("datapackage.json");
+    crate::io::write_atomic(&path, to_json(&package)?.as_bytes())?;
+    lines.push(path.display().to_string());
     Ok(format!("wrote {}\n", lines.join(", ")))
 }
 
@@ -713,4 +796,78 @@ fn export_manifest(
         "dictionary": "dictionary.csv",
     });
     to_json(&manifest)
+}
+
+/// Options of `sovcost table`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TableArgs {
+    /// `sovcost fit --format json` outputs, one column each (binary or ordinal).
+    #[arg(required = true)]
+    pub fits: Vec<PathBuf>,
+    /// latex, markdown or html.
+    #[arg(long, default_value = "markdown")]
+    pub format: String,
+    /// Odds ratios (exponentiated estimates and bounds; delta-method standard errors).
+    #[arg(long)]
+    pub exponentiate: bool,
+    /// The column labels, comma-separated (default: the file names without extension).
+    #[arg(long)]
+    pub labels: Option<String>,
+    /// The table's caption (default: what the cells hold).
+    #[arg(long)]
+    pub caption: Option<String>,
+    /// Write the table to this file (atomically) instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `sovcost table`: several fits side by side, as modelsummary does.
+pub fn table(args: &TableArgs) -> Result<String> {
+    let format = Format::parse(&args.format)?;
+    if matches!(format, Format::Text | Format::Json) {
+        return Err(Error::usage(
+            "sovcost table writes latex, markdown or html (--format)",
+        ));
+    }
+    let labels: Vec<String> = match &args.labels {
+        Some(l) => l.split(',').map(|s| s.trim().to_string()).collect(),
+        None => args
+            .fits
+            .iter()
+            .map(|p| {
+                p.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
+    if labels.len() != args.fits.len() {
+        return Err(Error::usage(format!(
+            "--labels gives {} labels for {} fits",
+            labels.len(),
+            args.fits.len()
+        )));
+    }
+    let mut columns = Vec::new();
+    for (path, label) in args.fits.iter().zip(&labels) {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::input(
+                crate::error::Location::file(path),
+                format!("cannot read: {e}"),
+            )
+        })?;
+        columns.push(crate::report::regression::ModelColumn::from_json(
+            label, path, &text,
+        )?);
+    }
+    let mut t = crate::report::regression::models_table(&columns, args.exponentiate);
+    if let Some(c) = &args.caption {
+        t.caption = c.clone();
+    }
+    let text = format.table(&t).unwrap_or_default();
+    if let Some(out) = &args.out {
+        crate::io::write_atomic(out, text.as_bytes())?;
+        return Ok(String::new());
+    }
+    Ok(text)
 }

@@ -171,3 +171,93 @@ pub fn dictionary_csv(files: &[(String, Vec<String>)]) -> Result<String> {
     }
     Ok(crate::dataset::csv_text(&header, &rows))
 }
+
+/// A field's constraints from its allowed values: `a | b | c` is an
+/// enumeration (numbers for numeric fields), `A to B` a range; other
+/// descriptions ("a treaty_id") give none.
+fn constraints(kind: &str, allowed: &str) -> Option<serde_json::Value> {
+    let numeric = kind != "string";
+    let value = |v: &str| -> serde_json::Value {
+        match (numeric, v.parse::<i64>(), v.parse::<f64>()) {
+            (true, Ok(i), _) => serde_json::json!(i),
+            (true, _, Ok(x)) => serde_json::json!(x),
+            _ => serde_json::json!(v),
+        }
+    };
+    if allowed.contains(" | ") {
+        // `NA` is a missing value, not a level; a description among the
+        // alternatives ("a year | NA") is no enumeration.
+        let values: Vec<&str> = allowed
+            .split(" | ")
+            .map(str::trim)
+            .filter(|v| *v != "NA")
+            .collect();
+        if values.iter().any(|v| v.contains(' ')) {
+            return None;
+        }
+        let values: Vec<serde_json::Value> = values.into_iter().map(value).collect();
+        return Some(serde_json::json!({ "enum": values }));
+    }
+    let (low, high) = allowed.split_once(" to ")?;
+    let (low, high) = (low.trim(), high.trim());
+    if numeric && low.parse::<f64>().is_ok() && high.parse::<f64>().is_ok() {
+        return Some(serde_json::json!({ "minimum": value(low), "maximum": value(high) }));
+    }
+    None
+}
+
+/// `datapackage.json` (Frictionless Data Package, tabular profile) for the
+/// exported files and their headers: each file a resource with its schema
+/// (field names, types, descriptions, enumerations and ranges from the
+/// dictionary; `NA` is missing). `sovcost` holds the options that produced
+/// the files.
+pub fn datapackage_json(
+    files: &[(String, Vec<String>)],
+    format: &str,
+    sovcost: serde_json::Value,
+) -> Result<serde_json::Value> {
+    let mut resources = Vec::new();
+    for (file, columns) in files {
+        let stem = file.split('.').next().unwrap_or(file);
+        let mut fields = Vec::new();
+        for column in columns {
+            let e = lookup(stem, column)?;
+            let mut field = serde_json::json!({
+                "name": e.column,
+                "type": e.kind,
+                "description": e.meaning,
+            });
+            if let Some(c) = constraints(e.kind, &e.allowed) {
+                field["constraints"] = c;
+            }
+            fields.push(field);
+        }
+        let mut resource = serde_json::json!({
+            "name": stem,
+            "path": file,
+            "encoding": "utf-8",
+            "schema": { "fields": fields, "missingValues": ["NA"] },
+        });
+        if format == "csv" {
+            resource["profile"] = "tabular-data-resource".into();
+            resource["format"] = "csv".into();
+            resource["mediatype"] = "text/csv".into();
+            resource["dialect"] =
+                serde_json::json!({ "delimiter": ",", "header": true, "quoteChar": "\"" });
+        } else {
+            resource["profile"] = "data-resource".into();
+            resource["format"] = "json".into();
+            resource["mediatype"] = "application/json".into();
+        }
+        resources.push(resource);
+    }
+    Ok(serde_json::json!({
+        "profile": if format == "csv" { "tabular-data-package" } else { "data-package" },
+        "name": "sovcost-panels",
+        "title": "sovcost analysis panels",
+        "description": "The analysis panels of sovcost, derived from the sourced dataset (datasets/, CODEBOOK.md); see dictionary.csv and export.json.",
+        "licenses": [{ "name": "MIT", "title": "MIT License" }],
+        "sovcost": sovcost,
+        "resources": resources,
+    }))
+}

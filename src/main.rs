@@ -35,6 +35,9 @@ enum Command {
     },
     /// Fit a logistic regression (or, with --family ordinal, an ordered logit) to a CSV file.
     Fit(app::FitArgs),
+    /// Put several `fit --format json` outputs side by side in one regression
+    /// table (LaTeX, Markdown or HTML), as modelsummary does.
+    Table(app::TableArgs),
     /// Check the dataset: schema, types, enumerations, unique ids, references,
     /// date order and coding ranges; every problem is listed.
     Validate {
@@ -130,6 +133,7 @@ fn main() -> ExitCode {
         Command::Run(args) => app::run(&args),
         Command::List { analyses_dir } => app::list(&analyses_dir),
         Command::Fit(args) => app::fit(&args),
+        Command::Table(args) => app::table(&args),
         Command::Exact(cmd) => app::exact(&cmd),
         Command::Validate {
             data_dir,

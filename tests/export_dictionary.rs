@@ -133,3 +133,65 @@ fn export_json_records_the_options_and_the_dataset_hash() {
     assert_eq!(m["files"][1]["file"], "provision_panel.json");
     assert!(other.join("dictionary.csv").exists());
 }
+
+/// `datapackage.json` (Frictionless tabular data package): one resource per
+/// exported file, every column a field, and the data obey the fields' types,
+/// enumerations and ranges; the options are recorded.
+#[test]
+fn the_data_package_describes_every_exported_file_and_the_data_obey_it() {
+    let out = temp_dir("datapackage");
+    export(&out, &["--cutoff", "2010-12-31"]);
+    let text = std::fs::read_to_string(out.join("datapackage.json")).unwrap();
+    let pkg: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(pkg["profile"], "tabular-data-package");
+    assert_eq!(pkg["sovcost"]["cutoff"], "2010-12-31");
+    assert_eq!(pkg["sovcost"]["include_unverified"], false);
+    let resources = pkg["resources"].as_array().unwrap();
+    assert!(resources.len() >= 3);
+    for r in resources {
+        let path = r["path"].as_str().unwrap();
+        assert_eq!(r["profile"], "tabular-data-resource");
+        let table = RawTable::read_file(&out.join(path)).unwrap();
+        let fields = r["schema"]["fields"].as_array().unwrap();
+        let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            table.header.iter().map(String::as_str).collect::<Vec<_>>(),
+            "{path}"
+        );
+        for f in fields {
+            let name = f["name"].as_str().unwrap();
+            let kind = f["type"].as_str().unwrap();
+            assert!(!f["description"].as_str().unwrap().is_empty());
+            for row in &table.rows {
+                let v = table.get(row, name);
+                if v == "NA" {
+                    continue;
+                }
+                let x = v.parse::<f64>();
+                match kind {
+                    "integer" => assert!(
+                        v.parse::<i64>().is_ok(),
+                        "{path}.{name}: {v} is not an integer"
+                    ),
+                    "number" => assert!(x.is_ok(), "{path}.{name}: {v} is not a number"),
+                    _ => {}
+                }
+                let c = &f["constraints"];
+                if let Some(values) = c["enum"].as_array() {
+                    let ok = values.iter().any(|e| match e {
+                        serde_json::Value::String(s) => s == v,
+                        n => n.as_f64() == x.as_ref().ok().copied(),
+                    });
+                    assert!(ok, "{path}.{name}: {v} is not among {values:?}");
+                }
+                if let (Some(lo), Ok(x)) = (c["minimum"].as_f64(), &x) {
+                    assert!(
+                        *x >= lo && *x <= c["maximum"].as_f64().unwrap(),
+                        "{path}.{name}: {v}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -3,7 +3,8 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-use crate::report::format::{fixed, num, pval, sig_decimals, whole_percent, with_interval};
+use crate::report::format::{num, pval, whole_percent, with_interval};
+use crate::report::regression::{models_table, ModelColumn};
 use crate::results::RunResults;
 use crate::results::{AnalysisResult, Kind, TableOut};
 
@@ -23,8 +24,11 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
     if !a.models_table || a.fits.is_empty() {
         return None;
     }
-    let fits: Vec<(&str, &crate::results::FitResult)> =
-        a.fits.iter().map(|f| (f.label.as_str(), &f.fit)).collect();
+    let columns: Vec<ModelColumn> = a
+        .fits
+        .iter()
+        .map(|f| ModelColumn::from_fit(&f.label, &f.fit))
+        .collect();
     let level = a
         .checks
         .first()
@@ -36,109 +40,8 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
             "{}: coefficients, standard errors (in parentheses) and {level} % intervals",
             a.title
         ),
-        ..models_table(&fits, false)
+        ..models_table(&columns, false)
     })
-}
-
-/// The regression table of any fits, side by side; odds ratios (estimates
-/// and bounds exponentiated, standard errors by the delta method) with
-/// `exponentiate`.
-pub fn models_table(fits: &[(&str, &crate::results::FitResult)], exponentiate: bool) -> TableOut {
-    let mut terms: Vec<String> = Vec::new();
-    for (_, f) in fits {
-        for c in &f.coefficients {
-            if !terms.contains(&c.term) {
-                terms.push(c.term.clone());
-            }
-        }
-    }
-    let mut rows = Vec::new();
-    for t in &terms {
-        let mut est = vec![crate::results::term_words(t)];
-        let mut se = vec![String::new()];
-        let mut ci = vec![String::new()];
-        for (_, f) in fits {
-            let cells = f
-                .coefficients
-                .iter()
-                .find(|c| &c.term == t)
-                .map(|c| coefficient_cells(c, exponentiate))
-                .unwrap_or_default();
-            est.push(cells.0);
-            se.push(cells.1);
-            ci.push(cells.2);
-        }
-        rows.extend([est, se, ci]);
-    }
-    let stat = |label: &str, f: &dyn Fn(&crate::results::FitResult) -> String| {
-        let mut r = vec![label.to_string()];
-        r.extend(fits.iter().map(|(_, x)| f(x)));
-        r
-    };
-    rows.push(stat("N", &|f| f.n.to_string()));
-    rows.push(stat("Log-likelihood", &|f| fixed(f.log_likelihood, 2)));
-    rows.push(stat("AIC", &|f| fixed(f.aic, 2)));
-    rows.push(stat("Estimator", &|f| estimator_words(&f.method).into()));
-    rows.push(stat("Interval", &|f| f.ci_method.clone()));
-    rows.push(stat("Test", &|f| f.p_value_method.short().to_string()));
-    let mut header = vec![String::new()];
-    header.extend(fits.iter().map(|(label, _)| label.to_string()));
-    TableOut {
-        name: "models".into(),
-        caption: format!(
-            "{}: estimates, standard errors (in parentheses) and intervals",
-            if exponentiate {
-                "Odds ratios"
-            } else {
-                "Coefficients"
-            }
-        ),
-        header,
-        rows,
-    }
-}
-
-/// A coefficient's estimate, `(standard error)` and `[low, high]`, at the
-/// precision of the estimate (three significant digits).
-fn coefficient_cells(
-    c: &crate::results::Coefficient,
-    exponentiate: bool,
-) -> (String, String, String) {
-    let (est, se, low, high) = if exponentiate {
-        let or = c.estimate.exp();
-        (
-            or,
-            or * c.std_error,
-            c.conf_low.map(f64::exp),
-            c.conf_high.map(f64::exp),
-        )
-    } else {
-        (c.estimate, c.std_error, c.conf_low, c.conf_high)
-    };
-    let d = sig_decimals(est, 3).clamp(1, 3);
-    let bound = |b: Option<f64>, inf: &str| b.map(|b| fixed(b, d)).unwrap_or_else(|| inf.into());
-    (
-        fixed(est, d),
-        format!("({})", fixed(se, d)),
-        if c.conf_low.is_none() && c.conf_high.is_none() {
-            String::new()
-        } else {
-            format!(
-                "[{}, {}]",
-                bound(low, if exponentiate { "0" } else { "−∞" }),
-                bound(high, "∞")
-            )
-        },
-    )
-}
-
-/// An estimator's name in a table.
-fn estimator_words(method: &str) -> &str {
-    match method {
-        "ml" => "ML",
-        "firth" => "Firth",
-        other => other,
-    }
 }
 
 /// The document.

@@ -15,6 +15,7 @@ pub mod format;
 pub mod latex;
 pub mod output;
 pub mod plots;
+pub mod regression;
 pub mod screen;
 pub mod summary;
 
