@@ -136,10 +136,11 @@ pub fn slope_numbers(fit: &FitResult, cost: &str, level: f64) -> Vec<Number> {
     let var = fit.vcov[j][j] + fit.vcov[k][k] + 2.0 * fit.vcov[j][k];
     let china = b.estimate + c.estimate;
     let w = crate::models::inference::wald(china, var, level);
+    let words = crate::results::term_words(cost).to_lowercase();
     vec![
         Number {
             name: "peer_slope".into(),
-            label: format!("Pooled slope of {cost} of the peers"),
+            label: format!("The peers' pooled slope of {words}"),
             value: b.estimate,
             low: b.conf_low,
             high: b.conf_high,
@@ -147,7 +148,7 @@ pub fn slope_numbers(fit: &FitResult, cost: &str, level: f64) -> Vec<Number> {
         },
         Number {
             name: "china_slope_pooled".into(),
-            label: format!("China's slope of {cost} in the pooled model ({cost} + {interaction})"),
+            label: format!("China's slope of {words} in the pooled model (the peers' slope plus China's difference)"),
             value: china,
             low: Some(w.low),
             high: Some(w.high),

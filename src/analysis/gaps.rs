@@ -239,6 +239,7 @@ fn gap_table(grid: &Grid, spec: &Spec, level: f64, result: &mut AnalysisResult) 
             high: None,
             note: format!("of {} states with both ends known", rows.len()),
         });
+        result.headline = vec!["china_gap".into(), "china_gap_rank".into()];
     }
     let table_rows = rows
         .iter()

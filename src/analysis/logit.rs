@@ -191,7 +191,12 @@ fn coefficient_plot(fits: &[NamedFit], checks: &[Check]) -> Option<CoefficientPl
         .filter_map(|f| {
             let c = f.fit.coefficients.iter().find(|c| c.term == first.term)?;
             Some(CoefficientRow {
-                model: format!("{} ({})", f.label, f.fit.method),
+                // The estimator, unless the label names it already.
+                model: if f.label.to_lowercase().contains(&f.fit.method) {
+                    f.label.clone()
+                } else {
+                    format!("{} ({})", f.label, estimator_label(&f.fit.method))
+                },
                 estimate: c.estimate,
                 low: c.conf_low,
                 high: c.conf_high,
@@ -296,4 +301,13 @@ fn cost_numbers(
         }
     }
     Ok(curve)
+}
+
+/// An estimator as a figure labels it.
+fn estimator_label(method: &str) -> &str {
+    match method {
+        "ml" => "ML",
+        "firth" => "Firth",
+        other => other,
+    }
 }

@@ -113,6 +113,7 @@ pub fn run(
         "sovereignty_cost",
         spec.level(),
     ));
+    result.headline = vec!["peer_slope".into(), "china_slope_pooled".into()];
     conclude(file, spec, &fits, &mut result)?;
     result.fits = fits;
     Ok(result)

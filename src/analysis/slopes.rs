@@ -165,6 +165,7 @@ fn rank_numbers(slopes: &[Slope], result: &mut AnalysisResult) {
         high: None,
         note: format!("of {} states with an estimable slope", slopes.len()),
     });
+    result.headline = vec!["china_slope".into(), "china_slope_rank".into()];
 }
 
 fn fmt_num(x: f64) -> String {
