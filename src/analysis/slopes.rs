@@ -195,7 +195,7 @@ fn slopes_table(slopes: &[Slope], spec: &Spec, ss: &SlopesSpec, result: &mut Ana
             name: "slopes".into(),
             caption: format!(
                 "Each state's slope of {} in the probability of joining ({:.0} % intervals), steepest first",
-                ss.cost_variable,
+                ss.cost_variable.replace('_', " "),
                 spec.level() * 100.0
             ),
             header: ["Rank", "State", "N", "Joined", "Method", "Slope", "Interval"]
