@@ -136,3 +136,151 @@ fn peers_have_no_observable_level_two() {
     }
     assert!(peers_bound > 0);
 }
+
+// ---------------------------------------------------------------------------
+// Counter-data: the same code says "supported" where China commits less
+// deeply at high cost and "not supported" where it commits more deeply.
+
+use sovcost::app::{run_analyses, RunArgs};
+use sovcost::dataset::{csv_text, Row};
+use sovcost::results::Verdict;
+
+/// What China does with one binding instrument in synthetic data.
+#[derive(Clone, Copy, PartialEq)]
+enum Act {
+    Consent,
+    SignOnly,
+    Nothing,
+}
+
+/// Replaces China's acts and status on every binding instrument by
+/// `choose(rank, n)` (instruments ranked by cost, cheapest first);
+/// declarations and the peers' rows are left as they are.
+fn rewrite_china(data_dir: &std::path::Path, choose: impl Fn(usize, usize) -> Act) {
+    let mut data = Dataset::read(data_dir).unwrap();
+    let mut records: Vec<_> = treaty_records(&data, &PanelOptions::default())
+        .into_iter()
+        .filter(|r| matches!(r.kind.as_str(), "treaty" | "protocol" | "amendment"))
+        .collect();
+    records.sort_by(|a, b| {
+        a.sovereignty_cost
+            .total_cmp(&b.sovereignty_cost)
+            .then_with(|| a.treaty_id.cmp(&b.treaty_id))
+    });
+    let n = records.len();
+    let source = data.sources.rows[0]["source_id"].clone();
+    let ids: Vec<&str> = records.iter().map(|r| r.treaty_id.as_str()).collect();
+    data.actions
+        .rows
+        .retain(|r| !(r["state"] == "CHN" && ids.contains(&r["treaty_id"].as_str())));
+    for (rank, r) in records.iter().enumerate() {
+        let act = choose(rank, n);
+        let year: i32 = r.adopted[..4].parse::<i32>().unwrap().max(1972) + 1;
+        let action = match act {
+            Act::Consent => "accession",
+            Act::SignOnly => "signature",
+            Act::Nothing => "",
+        };
+        if !action.is_empty() {
+            let mut row = Row::new();
+            for (k, v) in [
+                ("action_id", format!("{}-synthetic", r.treaty_id)),
+                ("treaty_id", r.treaty_id.clone()),
+                ("state", "CHN".into()),
+                ("actor", "PRC".into()),
+                ("action", action.to_string()),
+                ("date", format!("{year}-06-01")),
+                ("date_precision", "day".into()),
+                ("article", String::new()),
+                ("vote_event", String::new()),
+                ("summary", "depth counter-data".into()),
+                ("source_ids", source.clone()),
+                ("verified", "yes".into()),
+                ("note", String::new()),
+            ] {
+                row.insert(k.to_string(), v);
+            }
+            data.actions.rows.push(row);
+        }
+        let st = data
+            .status
+            .rows
+            .iter_mut()
+            .find(|s| s["state"] == "CHN" && s["treaty_id"] == r.treaty_id)
+            .unwrap();
+        let status = match act {
+            Act::Consent => "party",
+            Act::SignOnly => "signatory",
+            Act::Nothing => "none",
+        };
+        st.insert("status".into(), status.into());
+        st.insert("as_of".into(), "2026-02-03".into());
+        st.insert("verified".into(), "yes".into());
+    }
+    for t in [&data.actions, &data.status] {
+        std::fs::write(&t.file, csv_text(&t.header, &t.rows)).unwrap();
+    }
+    let problems = Dataset::read(data_dir).unwrap().validate();
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+const DEPTH_ANALYSES: [&str; 3] = ["h5_depth", "h6_signed_only", "c5_state_signed_only"];
+
+fn depth_verdicts(root: &std::path::Path) -> Vec<(String, Verdict, String)> {
+    let results = run_analyses(&RunArgs {
+        analyses: DEPTH_ANALYSES.iter().map(|s| s.to_string()).collect(),
+        data_dir: root.join("datasets"),
+        analyses_dir: root.join("analyses"),
+        out: Some(root.join("reports")),
+        seed: None,
+    })
+    .unwrap();
+    results
+        .analyses
+        .iter()
+        .map(|a| (a.name.clone(), a.verdict, a.verdict_reason.clone()))
+        .collect()
+}
+
+/// Every fourth instrument breaks the pattern, so that cost does not
+/// separate the levels (the ordered logit then has finite estimates).
+fn exception(rank: usize) -> bool {
+    rank % 4 == 3
+}
+
+#[test]
+fn depth_claims_supported_where_china_commits_less_deeply_at_high_cost() {
+    let (root, data_dir) = common::copy_inputs("depth-supporting");
+    // The cheaper half consented to, the costlier half only signed.
+    rewrite_china(&data_dir, |rank, n| {
+        let cheap = rank < n / 2;
+        match (cheap, exception(rank)) {
+            (true, false) => Act::Consent,
+            (true, true) => Act::Nothing,
+            (false, false) => Act::SignOnly,
+            (false, true) => Act::Consent,
+        }
+    });
+    for (name, verdict, reason) in depth_verdicts(&root) {
+        assert_eq!(verdict, Verdict::Supported, "{name}: {reason}");
+    }
+}
+
+#[test]
+fn depth_claims_flip_where_china_commits_more_deeply_at_high_cost() {
+    let (root, data_dir) = common::copy_inputs("depth-counter");
+    // The mirror image: the costlier half consented to, the cheaper half
+    // only signed.
+    rewrite_china(&data_dir, |rank, n| {
+        let cheap = rank < n / 2;
+        match (cheap, exception(rank)) {
+            (true, false) => Act::SignOnly,
+            (true, true) => Act::Consent,
+            (false, false) => Act::Consent,
+            (false, true) => Act::Nothing,
+        }
+    });
+    for (name, verdict, reason) in depth_verdicts(&root) {
+        assert_eq!(verdict, Verdict::NotSupported, "{name}: {reason}");
+    }
+}
