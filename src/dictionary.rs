@@ -61,6 +61,7 @@ fn treaty_panel(column: &str) -> Option<Entry> {
         "voted_no" => entry(column, "integer", "China voted against the text by the cutoff.", FLAG),
         "opted_out" => entry(column, "integer", "China avoided at least one delegation provision of the instrument.", FLAG),
         "join_year" => entry(column, "integer", "Year of the first joining act; NA if not joined or not known.", "a year | NA"),
+        "depth" => entry(column, "integer", "China's depth of commitment at the cutoff (CODEBOOK.md section 11, Depth of commitment): 0 none (not signed, not bound; a withdrawn signature or denounced consent included), 1 signed only, 2 bound with a reservation or declaration excluding a delegation provision, 3 bound without one; NA if unknown, and for declarations and resolutions (not defined).", "0 | 1 | 2 | 3 | NA"),
         _ => return common(column),
     };
     Some(e)
@@ -116,6 +117,7 @@ fn state_panel(column: &str) -> Option<Entry> {
         "consented" => entry(column, "integer", "The state consented to be bound by the cutoff; NA if unknown.", "0 | 1 | NA"),
         "status" => entry(column, "string", "The state's participation status (status.csv; empty without a status row).", "a status.csv status | empty"),
         "join_year" => entry(column, "integer", "Year of the state's first joining act; NA if not joined or not known.", "a year | NA"),
+        "depth" => entry(column, "integer", "Depth of commitment at the cutoff (CODEBOOK.md section 11, Depth of commitment): China's as in the treaty panel; a peer's 0 (none) or 1 (signed only), and NA where it is bound, because provisions.csv codes China's opt-outs only and a peer's levels 2 and 3 cannot be told apart; NA if unknown and for declarations and resolutions.", "0 | 1 | 2 | 3 | NA"),
         _ => return treaty_panel(column),
     };
     Some(e)

@@ -651,6 +651,74 @@ pub fn outcome(
     }
 }
 
+/// Depth of commitment to a binding instrument at the cutoff
+/// (datasets/CODEBOOK.md, section 11, *Depth of commitment*): an ordered
+/// outcome derived from `joined`, `bound` and the delegation provisions
+/// China reserved away, never typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// Neither signed nor bound (a signature withdrawn, or consent
+    /// denounced, by the cutoff counts here).
+    NoCommitment = 0,
+    /// Signed, not (yet) bound.
+    SignedOnly = 1,
+    /// Bound, with a reservation or declaration excluding a delegation
+    /// provision that would otherwise apply.
+    BoundWithOptOut = 2,
+    /// Bound, without such a reservation.
+    BoundFully = 3,
+}
+
+impl Depth {
+    pub const NAMES: [&'static str; 4] = [
+        "none",
+        "signed only",
+        "bound with an opt-out",
+        "bound without an opt-out",
+    ];
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+    pub fn from_level(level: u8) -> Option<Depth> {
+        Some(match level {
+            0 => Depth::NoCommitment,
+            1 => Depth::SignedOnly,
+            2 => Depth::BoundWithOptOut,
+            3 => Depth::BoundFully,
+            _ => return None,
+        })
+    }
+    pub fn words(self) -> &'static str {
+        Depth::NAMES[self as usize]
+    }
+}
+
+/// The depth of commitment from the outcomes at the cutoff. `opted_out` is
+/// whether a reservation against a delegation provision is recorded
+/// (`None`: not known, e.g. for a state whose provisions are not coded).
+/// Defined for treaties, protocols and amendments only (a declaration has no
+/// signature, consent or reservation to tell the levels apart); unknown
+/// facts give `None`, never level 0.
+pub fn depth(
+    kind: InstrumentKind,
+    joined: Option<bool>,
+    bound: Option<bool>,
+    opted_out: Option<bool>,
+) -> Option<Depth> {
+    if !kind.is_binding() {
+        return None;
+    }
+    match (joined?, bound?) {
+        (false, _) => Some(Depth::NoCommitment),
+        (true, false) => Some(Depth::SignedOnly),
+        (true, true) => Some(if opted_out? {
+            Depth::BoundWithOptOut
+        } else {
+            Depth::BoundFully
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,11 @@ pub struct TreatyRecord {
     pub unknown_because: String,
     /// China avoided at least one delegation provision of the instrument.
     pub opted_out: u8,
+    /// Depth of commitment at the cutoff, 0-3 ([`crate::outcome::Depth`]);
+    /// `None` when unknown or not defined (declarations and resolutions).
+    pub depth: Option<u8>,
+    /// Why `depth` is `None` (empty when it is known).
+    pub depth_unknown_because: String,
     pub treaty_verified: bool,
 }
 
@@ -166,6 +171,11 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
             data.provisions.get(p, "china_position") == "avoided"
                 && (opts.include_unverified || data.provisions.get(p, "verified") == "yes")
         });
+        let (depth, depth_unknown_because) = china_depth(
+            &get("kind"),
+            &outcome,
+            reserved_delegation(data, &provisions, opts),
+        );
         out.push(TreatyRecord {
             treaty_id: id.clone(),
             short_name: get("short_name"),
@@ -191,10 +201,63 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
             status_single_source: outcome.single_source,
             unknown_because: outcome.unknown_because,
             opted_out: u8::from(opted_out),
+            depth,
+            depth_unknown_because,
             treaty_verified: verified,
         });
     }
     out
+}
+
+/// Whether China excluded a delegation provision of the instrument that
+/// would otherwise apply to it: a provision of acceptance mode `opt_out`
+/// (or `automatic`) that China `avoided`, i.e. reserved or declared away
+/// (the rows `h3_opt_outs` counts as avoided on the opt-out side). Not
+/// making an opt-in declaration is not an opt-out: an opt-in mechanism does
+/// not apply to a party that does nothing. `None` when no counted row shows
+/// an opt-out but an uncounted (unverified) row could: an opt-out row of
+/// either position, or an avoided automatic row.
+pub fn reserved_delegation(
+    data: &Dataset,
+    provisions: &[&crate::dataset::Row],
+    opts: &PanelOptions,
+) -> Option<bool> {
+    let p = &data.provisions;
+    let mut unsettled = false;
+    for r in provisions {
+        let mode = p.get(r, "acceptance_mode");
+        let avoided = p.get(r, "china_position") == "avoided";
+        let counted = opts.include_unverified || p.get(r, "verified") == "yes";
+        let could_exclude = mode == "opt_out" || (mode == "automatic" && avoided);
+        if !could_exclude {
+            continue;
+        }
+        if counted && avoided {
+            return Some(true);
+        }
+        let open = matches!(p.get(r, "china_position"), "accepted" | "avoided");
+        unsettled |= !counted && open;
+    }
+    (!unsettled).then_some(false)
+}
+
+/// China's depth of commitment ([`crate::outcome::depth`]) and, when it is
+/// unknown or not defined, why.
+fn china_depth(kind: &str, o: &StateOutcome, reserved: Option<bool>) -> (Option<u8>, String) {
+    let Some(kind) = InstrumentKind::parse(kind) else {
+        return (None, "invalid kind".into());
+    };
+    if !kind.is_binding() {
+        return (None, "not defined for a declaration or resolution".into());
+    }
+    match crate::outcome::depth(kind, o.joined, o.bound, reserved) {
+        Some(d) => (Some(d.level()), String::new()),
+        None if o.joined.is_none() || o.bound.is_none() => (None, o.unknown_because.clone()),
+        None => (
+            None,
+            "bound, but whether a delegation provision was reserved away rests on unverified provision rows".into(),
+        ),
+    }
 }
 
 /// China's outcome on one instrument at the cutoff (see [`state_outcome`]).
@@ -343,6 +406,7 @@ pub fn treaty_table(records: &[TreatyRecord]) -> Result<Table> {
         number("voted_no", |r| Some(r.voted_no.into())),
         number("opted_out", |r| Some(r.opted_out.into())),
         number("join_year", |r| r.join_year.map(f64::from)),
+        number("depth", |r| r.depth.map(f64::from)),
     ]);
     Table::from_columns("treaty panel", cols)
 }

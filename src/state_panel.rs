@@ -27,6 +27,11 @@ pub struct StateRecord {
     /// Consented to be bound by the cutoff; `None` when unknown.
     pub consented: Option<u8>,
     pub join_year: Option<i32>,
+    /// Depth of commitment ([`crate::outcome::Depth`]): China's as in the
+    /// treaty panel; a peer's 0 or 1 where known, and `None` where it is
+    /// bound (provisions.csv codes China's opt-outs only, so a peer's levels
+    /// 2 and 3 cannot be told apart).
+    pub depth: Option<u8>,
     /// The status row's status (empty without one) and its date.
     pub status: String,
     pub status_as_of: String,
@@ -98,11 +103,19 @@ pub fn state_panel(data: &Dataset, opts: &PanelOptions) -> StatePanel {
             let key = (state.as_str(), t.treaty_id.as_str());
             let mine = acts.get(&key).map(Vec::as_slice).unwrap_or(&[]);
             let o = panel::state_outcome(data, status.get(&key).copied(), mine, &t.kind, opts);
+            let depth = if state == CHINA {
+                t.depth
+            } else {
+                crate::outcome::InstrumentKind::parse(&t.kind)
+                    .and_then(|kind| crate::outcome::depth(kind, o.joined, o.bound, None))
+                    .map(|d| d.level())
+            };
             rows.push(StateRecord {
                 state: state.clone(),
                 treaty: k,
                 joined: o.joined.map(u8::from),
                 consented: o.bound.map(u8::from),
+                depth,
                 join_year: o.join_date.as_ref().and_then(|d| d.year()),
                 status: o.status,
                 status_as_of: o.as_of,
@@ -158,6 +171,7 @@ pub fn state_table(panel: &StatePanel) -> Result<Table> {
         number("consented", &|r| r.consented.map(f64::from)),
         text("status", &|r| r.status.clone()),
         number("join_year", &|r| r.join_year.map(f64::from)),
+        number("depth", &|r| r.depth.map(f64::from)),
     ]);
     Table::from_columns("state panel", cols)
 }

@@ -7,9 +7,11 @@
 //! one module per kind runs it: [`logit`] (and [`opt_out`] on top of it),
 //! [`participation`], [`seed`], [`robustness`], [`simulation`]; the
 //! comparative kinds on the state panels ([`comparative`] their shared
-//! sample): [`pooled`], [`slopes`], [`gaps`].
+//! sample): [`pooled`], [`slopes`], [`gaps`]; the depth of commitment:
+//! [`depth`] (ordered logit), [`signed_only`] and [`state_signed_only`].
 
 pub mod comparative;
+pub mod depth;
 pub mod gaps;
 pub mod logit;
 pub mod opt_out;
@@ -18,9 +20,11 @@ pub mod pooled;
 pub mod robustness;
 pub mod sample;
 pub mod seed;
+pub mod signed_only;
 pub mod simulation;
 pub mod slopes;
 pub mod spec;
+pub mod state_signed_only;
 pub mod verdict;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +75,9 @@ pub fn run_one(ctx: &Context, file: &Path, spec: &Spec) -> Result<AnalysisResult
         Body::Pooled(m, c) => pooled::run(ctx, file, spec, m, c),
         Body::StateSlopes(m, s) => slopes::run(ctx, file, spec, m, s),
         Body::StateGaps(g) => gaps::run(ctx, file, spec, g),
+        Body::Depth(m) => depth::run(ctx, file, spec, m),
+        Body::SignedOnly(s) => signed_only::run(ctx, file, spec, s),
+        Body::StateSignedOnly(s) => state_signed_only::run(ctx, file, spec, s),
     }
 }
 
@@ -95,6 +102,7 @@ fn base_result(file: &Path, spec: &Spec, n: usize) -> AnalysisResult {
         checks: vec![],
         numbers: vec![],
         fits: vec![],
+        ordinal_fits: vec![],
         models_table: spec.model().is_some() && spec.outputs.table("models"),
         tables: vec![],
         figures: vec![],

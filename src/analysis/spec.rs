@@ -39,8 +39,18 @@ struct RawSpec {
     simulation: Option<SimulationSpec>,
     robustness: Option<RobustnessSpec>,
     comparison: Option<RawComparison>,
+    signed_only: Option<RawSignedOnly>,
     #[serde(default)]
     outputs: RawOutputs,
+}
+
+/// `[signed_only]` of a signed_only analysis.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignedOnly {
+    hard_threshold: f64,
+    #[serde(default = "default_alpha")]
+    alpha: f64,
 }
 
 /// `[comparison]` of the comparative kinds (pooled, state_slopes,
@@ -180,6 +190,31 @@ pub enum Body {
     /// Each state's slope, and the pooled model with China x cost.
     StateSlopes(Model, SlopesSpec),
     StateGaps(GapsSpec),
+    /// An ordered logit of the depth of commitment.
+    Depth(Model),
+    SignedOnly(SignedOnlySpec),
+    StateSignedOnly(StateSignedOnlySpec),
+}
+
+/// `[signed_only]` of a signed_only analysis.
+#[derive(Debug, Clone)]
+pub struct SignedOnlySpec {
+    /// Instruments above this sovereignty cost are high-cost (the
+    /// participation kind's `hard_threshold`), the others low-cost.
+    pub hard_threshold: f64,
+    pub alpha: f64,
+}
+
+/// `[comparison]` of a state_signed_only analysis.
+#[derive(Debug, Clone)]
+pub struct StateSignedOnlySpec {
+    pub comparison: Comparison,
+    pub hard_threshold: f64,
+    pub alpha: f64,
+    /// Bootstrap replicates over instruments for China's rate minus the
+    /// peers' pooled rate.
+    pub bootstrap: usize,
+    pub seed: u64,
 }
 
 /// The fewest states with a known outcome a comparative analysis needs
@@ -231,6 +266,9 @@ impl Spec {
             Body::Pooled(..) => Kind::Pooled,
             Body::StateSlopes(..) => Kind::StateSlopes,
             Body::StateGaps(_) => Kind::StateGaps,
+            Body::Depth(_) => Kind::Depth,
+            Body::SignedOnly(_) => Kind::SignedOnly,
+            Body::StateSignedOnly(_) => Kind::StateSignedOnly,
         }
     }
     /// The model of a comparative analysis (pooled, state_slopes).
@@ -442,6 +480,9 @@ pub fn tables_of(kind: Kind) -> &'static [&'static str] {
         Kind::Pooled => &["models"],
         Kind::StateSlopes => &["models", "slopes"],
         Kind::StateGaps => &["gaps"],
+        Kind::Depth => &["models", "levels"],
+        Kind::SignedOnly => &["signed_only"],
+        Kind::StateSignedOnly => &["state_signed_only"],
     }
 }
 
@@ -455,6 +496,8 @@ pub fn figures_of(kind: Kind) -> &'static [FigureName] {
         Kind::Simulation => &[FigureName::Simulation],
         Kind::Pooled | Kind::StateGaps => &[],
         Kind::StateSlopes => &[FigureName::StateSlopes],
+        Kind::Depth => &[FigureName::DepthProbabilities],
+        Kind::SignedOnly | Kind::StateSignedOnly => &[],
     }
 }
 
@@ -582,10 +625,18 @@ impl Checker<'_> {
             Kind::Simulation => {
                 Body::Simulation(raw.simulation.ok_or_else(|| needs("simulation"))?)
             }
-            Kind::Pooled | Kind::StateSlopes | Kind::StateGaps => {
+            Kind::Pooled | Kind::StateSlopes | Kind::StateGaps | Kind::StateSignedOnly => {
                 let c = raw.comparison.clone().unwrap_or_default();
                 self.comparative(kind, model, &c)?
             }
+            Kind::Depth => Body::Depth(model.ok_or_else(|| needs("model"))?),
+            Kind::SignedOnly => Body::SignedOnly(
+                self.signed_only(
+                    raw.signed_only
+                        .as_ref()
+                        .ok_or_else(|| needs("signed_only"))?,
+                )?,
+            ),
         };
         self.frame_fits_kind(kind, sample.frame)?;
         let outputs = self.outputs(kind, &sample, &body, &raw.outputs)?;
@@ -607,7 +658,10 @@ impl Checker<'_> {
         let state_frame = matches!(frame, Frame::StateTreaty | Frame::StateTreatyYear);
         let ok = match kind {
             Kind::Pooled => state_frame,
-            Kind::StateSlopes | Kind::StateGaps => frame == Frame::StateTreaty,
+            Kind::StateSlopes | Kind::StateGaps | Kind::StateSignedOnly => {
+                frame == Frame::StateTreaty
+            }
+            Kind::Depth | Kind::SignedOnly => frame == Frame::Treaty,
             _ => !state_frame,
         };
         if ok {
@@ -615,7 +669,8 @@ impl Checker<'_> {
         }
         let want = match kind {
             Kind::Pooled => "state_treaty or state_treaty_year",
-            Kind::StateSlopes | Kind::StateGaps => "state_treaty",
+            Kind::StateSlopes | Kind::StateGaps | Kind::StateSignedOnly => "state_treaty",
+            Kind::Depth | Kind::SignedOnly => "treaty",
             _ => "treaty, provision or treaty_year",
         };
         Err(self.bad(
@@ -689,6 +744,22 @@ impl Checker<'_> {
                             .map_err(|e| self.bad("comparison.method", e.to_string()))?,
                     },
                 )
+            }
+            Kind::StateSignedOnly => {
+                unused(&[
+                    ("outcome", c.outcome.is_some()),
+                    ("cost_variable", c.cost_variable.is_some()),
+                    ("method", c.method.is_some()),
+                ])?;
+                Body::StateSignedOnly(StateSignedOnlySpec {
+                    comparison,
+                    hard_threshold: c.hard_threshold.ok_or_else(|| {
+                        self.bad("comparison.hard_threshold", "kind 'state_signed_only' needs a hard_threshold (the high-cost end, as the participation kind's)")
+                    })?,
+                    alpha,
+                    bootstrap: c.bootstrap.unwrap_or(999).max(1),
+                    seed: c.seed.unwrap_or_else(default_seed),
+                })
             }
             _ => {
                 unused(&[
@@ -812,6 +883,22 @@ impl Checker<'_> {
             alternatives,
             predict: m.predict.clone(),
             cost_variable: m.cost_variable.clone(),
+        })
+    }
+
+    fn signed_only(&self, p: &RawSignedOnly) -> Result<SignedOnlySpec> {
+        if !(p.alpha > 0.0 && p.alpha < 1.0) {
+            return Err(self.bad("signed_only.alpha", "alpha must be between 0 and 1"));
+        }
+        if !(0.0..1.0).contains(&p.hard_threshold) {
+            return Err(self.bad(
+                "signed_only.hard_threshold",
+                "the threshold must be from 0 to below 1 (the cost index runs from 0 to 1)",
+            ));
+        }
+        Ok(SignedOnlySpec {
+            hard_threshold: p.hard_threshold,
+            alpha: p.alpha,
         })
     }
 

@@ -3,8 +3,8 @@
 //! one `\input`-able file per table). Every number in the prose is read from
 //! the results; strings from the dataset are escaped for each format.
 
-use crate::report::format::{num, pval, whole_percent, with_interval};
-use crate::report::regression::{models_table, ModelColumn};
+use crate::report::format::{fixed, num, pval, whole_percent, with_interval};
+use crate::report::regression::{coefficient_cells, models_table, ModelColumn};
 use crate::results::RunResults;
 use crate::results::{AnalysisResult, Kind, TableOut};
 
@@ -21,6 +21,9 @@ pub enum Block {
 /// each at the estimate's precision; then N, log-likelihood, AIC, estimator,
 /// interval and test methods.
 pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
+    if a.models_table && !a.ordinal_fits.is_empty() {
+        return Some(ordinal_regression_table(a));
+    }
     if !a.models_table || a.fits.is_empty() {
         return None;
     }
@@ -42,6 +45,113 @@ pub fn regression_table(a: &AnalysisResult) -> Option<TableOut> {
         ),
         ..models_table(&columns, false)
     })
+}
+
+/// The side-by-side table of an analysis's ordered-logit fits.
+fn ordinal_regression_table(a: &AnalysisResult) -> TableOut {
+    let fits: Vec<(&str, &crate::results::OrdinalFitResult)> = a
+        .ordinal_fits
+        .iter()
+        .map(|f| (f.label.as_str(), &f.fit))
+        .collect();
+    let level = a
+        .checks
+        .first()
+        .map(|c| whole_percent(1.0 - c.alpha))
+        .unwrap_or(95.0);
+    TableOut {
+        name: format!("{}_models", a.name),
+        caption: format!(
+            "{}: ordered-logit coefficients and thresholds, standard errors (in parentheses) and {level} % intervals",
+            a.title
+        ),
+        ..ordinal_models_table(&fits)
+    }
+}
+
+/// The regression table of ordered-logit fits, side by side (as
+/// [`models_table`]): the coefficients (log cumulative odds of a deeper
+/// level), then the thresholds `k/k+1`, N, log-likelihood, AIC, the
+/// proportional-odds test of each term (LR statistic, df and p) and the
+/// interval method.
+pub fn ordinal_models_table(fits: &[(&str, &crate::results::OrdinalFitResult)]) -> TableOut {
+    let mut terms: Vec<String> = Vec::new();
+    for (_, f) in fits {
+        for c in f.coefficients.iter().chain(&f.thresholds) {
+            if !terms.contains(&c.term) {
+                terms.push(c.term.clone());
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for t in &terms {
+        let words = match t.split_once('|') {
+            Some((a, b)) => format!("Threshold {a}/{b}"),
+            None => crate::results::term_words(t),
+        };
+        let mut est = vec![words];
+        let mut se = vec![String::new()];
+        let mut ci = vec![String::new()];
+        for (_, f) in fits {
+            let cells = f
+                .coefficients
+                .iter()
+                .chain(&f.thresholds)
+                .find(|c| &c.term == t)
+                .map(|c| coefficient_cells(c, false))
+                .unwrap_or_default();
+            est.push(cells.0);
+            se.push(cells.1);
+            ci.push(cells.2);
+        }
+        rows.extend([est, se, ci]);
+    }
+    let stat = |label: &str, f: &dyn Fn(&crate::results::OrdinalFitResult) -> String| {
+        let mut r = vec![label.to_string()];
+        r.extend(fits.iter().map(|(_, x)| f(x)));
+        r
+    };
+    rows.push(stat("N", &|f| f.n.to_string()));
+    rows.push(stat("Log-likelihood", &|f| fixed(f.log_likelihood, 2)));
+    rows.push(stat("AIC", &|f| fixed(f.aic, 2)));
+    let mut po_terms: Vec<String> = Vec::new();
+    for (_, f) in fits {
+        for t in &f.proportional_odds_tests {
+            if !po_terms.contains(&t.term) {
+                po_terms.push(t.term.clone());
+            }
+        }
+    }
+    for term in &po_terms {
+        let label = format!(
+            "Proportional odds, {}: LR (df), p",
+            crate::results::term_words(term).to_lowercase()
+        );
+        rows.push(stat(&label, &|f| {
+            f.proportional_odds_tests
+                .iter()
+                .find(|t| &t.term == term)
+                .map(|t| {
+                    if t.statistic.is_nan() {
+                        "NA".to_string()
+                    } else {
+                        format!("{} ({}), {}", fixed(t.statistic, 2), t.df, pval(t.p_value))
+                    }
+                })
+                .unwrap_or_default()
+        }));
+    }
+    rows.push(stat("Estimator", &|_| "ML, ordered logit".into()));
+    rows.push(stat("Interval", &|f| f.ci_method.as_str().to_string()));
+    rows.push(stat("Test", &|_| "Wald".into()));
+    let mut header = vec![String::new()];
+    header.extend(fits.iter().map(|(label, _)| label.to_string()));
+    TableOut {
+        name: "models".into(),
+        caption: "Ordered logit: estimates, standard errors (in parentheses) and intervals".into(),
+        header,
+        rows,
+    }
 }
 
 /// The document.

@@ -51,7 +51,7 @@ impl Figure {
 }
 
 /// The order of the figures in the report.
-const ORDER: [FigureName; 7] = [
+const ORDER: [FigureName; 8] = [
     FigureName::ProbabilityCurve,
     FigureName::Timeline,
     FigureName::ParticipationByCost,
@@ -59,6 +59,7 @@ const ORDER: [FigureName; 7] = [
     FigureName::OptOuts,
     FigureName::Simulation,
     FigureName::StateSlopes,
+    FigureName::DepthProbabilities,
 ];
 
 /// The figures of a run, in the order of [`ORDER`]: each drawn from the
@@ -113,6 +114,12 @@ pub fn caption(data: &FigureData, a: &AnalysisResult) -> String {
                 above(&p.strong)
             )
         }
+        FigureData::DepthProbabilities(d) => format!(
+            "Predicted probability of each depth of China's commitment to a binding instrument, against the instrument's {}, from the ordered-logit fit of {}: at each cost the coloured areas, stacked from the bottom in the order {}, are the probabilities of the levels and sum to one. The cost axis spans the instruments of the sample.",
+            d.x_label,
+            a.title,
+            d.levels.join(", ")
+        ),
         FigureData::StateSlopes(p) => format!("Each state's own slope of {} in the probability of joining, with {} % intervals (profile penalized likelihood for Firth fits, Wald for ML), steepest first; China in vermillion.", p.term, whole_percent(p.level)),
     }
 }
@@ -131,6 +138,7 @@ where
         FigureData::OptOuts { rows } => plots::opt_outs(root, rows, s)?,
         FigureData::Simulation(p) => plots::simulation(root, p, s)?,
         FigureData::StateSlopes(p) => plots::state_slopes(root, p, s)?,
+        FigureData::DepthProbabilities(p) => plots::depth_probabilities(root, p, s)?,
     }
     root.present().map_err(map_err)?;
     Ok(())

@@ -12,8 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::{Error, Result};
 use crate::report::format::{figure_estimate, tick};
 use crate::results::{
-    CoefficientPlot, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot, StateSlopePlot,
-    TimelinePoint,
+    CoefficientPlot, DepthPlot, OptOutRow, ProbabilityCurve, RateRow, SimulationPlot,
+    StateSlopePlot, TimelinePoint,
 };
 
 /// Okabe & Ito (2008) palette.
@@ -870,4 +870,90 @@ pub fn state_slopes<DB: DrawingBackend>(
         .collect();
     let title = format!("log-odds per unit of {}", variable_words(&p.term));
     forest(root, &rows, &title, s)
+}
+
+/// The colour of each depth level, lowest first: none vermillion, signed
+/// only orange, bound with an opt-out sky blue, bound without blue.
+const DEPTH_COLOURS: [RGBColor; 4] = [VERMILLION, ORANGE, SKY, BLUE];
+
+/// The predicted probability of each depth level against cost, stacked to
+/// one (level 0 at the bottom); the key above the chart in two columns,
+/// read top to bottom in the order of the stack.
+pub fn depth_probabilities<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &DepthPlot,
+    s: f64,
+) -> Result<()> {
+    let st = Scale { s };
+    let colour = |k: usize| DEPTH_COLOURS[k % DEPTH_COLOURS.len()].mix(0.85);
+    let rows = p.levels.len().div_ceil(2);
+    let key_h = st.pt(SMALL_PT) * (1.45 * rows as f64 + 0.9) + st.px(8.0) as f64;
+    let (top, chart_area) = root.split_vertically(key_h.round() as i32);
+    let lo = p.curve.first().map(|c| c.x).unwrap_or(0.0);
+    let hi = p.curve.last().map(|c| c.x).unwrap_or(1.0);
+    let x = Axis {
+        title: &p.x_label,
+        labels: 6,
+        range: lo..hi,
+    };
+    let y = Axis {
+        title: "probability (stacked)",
+        labels: 6,
+        range: 0.0..1.0,
+    };
+    let mut chart = st.numeric_chart(&chart_area, x, y)?;
+    let mut below: Vec<f64> = vec![0.0; p.curve.len()];
+    for k in 0..p.levels.len() {
+        let above: Vec<f64> = p
+            .curve
+            .iter()
+            .zip(&below)
+            .map(|(c, b)| (b + c.probabilities.get(k).copied().unwrap_or(0.0)).min(1.0))
+            .collect();
+        let area: Vec<(f64, f64)> = p
+            .curve
+            .iter()
+            .zip(&below)
+            .map(|(c, b)| (c.x, *b))
+            .chain(p.curve.iter().zip(&above).rev().map(|(c, a)| (c.x, *a)))
+            .collect();
+        one(&mut chart, Polygon::new(area, colour(k).filled()))?;
+        if k + 1 < p.levels.len() {
+            chart
+                .draw_series(LineSeries::new(
+                    p.curve.iter().zip(&above).map(|(c, a)| (c.x, *a)),
+                    WHITE.stroke_width(st.px(0.8).max(1) as u32),
+                ))
+                .map_err(map_err)?;
+        }
+        below = above;
+    }
+    let (px, _) = chart.plotting_area().get_pixel_range();
+    let ordered: Vec<usize> = (0..p.levels.len()).rev().collect();
+    let (left, right) = ordered.split_at(rows.min(ordered.len()));
+    let entries = |ks: &[usize]| -> Vec<(Key, String)> {
+        ks.iter()
+            .map(|&k| (Key::Bar(colour(k)), format!("{k}: {}", p.levels[k])))
+            .collect()
+    };
+    let (le, re) = (entries(left), entries(right));
+    let (pad, key_w) = (st.pt(SMALL_PT) * 0.45, st.pt(SMALL_PT) * 1.6);
+    let left_w = le
+        .iter()
+        .map(|(_, t)| st.text_width(&top, t, SMALL_PT))
+        .fold(0.0, f64::max)
+        + pad * 3.0
+        + key_w;
+    let y0 = st.px(4.0);
+    st.legend(&top, (px.start, y0), &key_refs(&le))?;
+    if !re.is_empty() {
+        let x1 = px.start + (left_w + st.pt(SMALL_PT)).round() as i32;
+        st.legend(&top, (x1, y0), &key_refs(&re))?;
+    }
+    Ok(())
+}
+
+/// Legend entries with borrowed texts.
+fn key_refs(entries: &[(Key, String)]) -> Vec<(Key, &str)> {
+    entries.iter().map(|(k, t)| (*k, t.as_str())).collect()
 }

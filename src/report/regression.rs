@@ -219,7 +219,7 @@ pub fn models_table(columns: &[ModelColumn], exponentiate: bool) -> TableOut {
 /// A coefficient's estimate, `(standard error)` and `[low, high]`, at the
 /// precision of the estimate (three significant digits, one to three
 /// decimals).
-fn coefficient_cells(c: &Coefficient, exponentiate: bool) -> (String, String, String) {
+pub fn coefficient_cells(c: &Coefficient, exponentiate: bool) -> (String, String, String) {
     let (est, se, low, high) = if exponentiate {
         let or = c.estimate.exp();
         (

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::FitResult;
+use super::{FitResult, OrdinalFitResult};
 
 words! {
     /// What an analysis does (the `kind` of an analysis file).
@@ -22,6 +22,12 @@ words! {
         StateSlopes = "state_slopes",
         /// Each state's soft-law/hard-law participation gap.
         StateGaps = "state_gaps",
+        /// China's depth of commitment on cost, by the ordered logit.
+        Depth = "depth",
+        /// The share of signed instruments not (yet) consented, by cost.
+        SignedOnly = "signed_only",
+        /// China's signed-not-consented rate against its peers'.
+        StateSignedOnly = "state_signed_only",
     }
 }
 
@@ -129,6 +135,14 @@ pub struct NamedFit {
     pub fit: FitResult,
 }
 
+/// An ordered-logit fit of an analysis, in the `sovcost fit --family
+/// ordinal --format json` schema.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NamedOrdinalFit {
+    pub label: String,
+    pub fit: OrdinalFitResult,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AnalysisResult {
     pub name: String,
@@ -149,6 +163,10 @@ pub struct AnalysisResult {
     pub checks: Vec<Check>,
     pub numbers: Vec<Number>,
     pub fits: Vec<NamedFit>,
+    /// The ordered-logit fits (the depth analyses), shown side by side as
+    /// the table `<name>_models`; absent from the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ordinal_fits: Vec<NamedOrdinalFit>,
     /// The fits are shown side by side as the table `<name>_models`.
     pub models_table: bool,
     pub tables: Vec<TableOut>,
@@ -179,10 +197,11 @@ pub enum FigureName {
     OptOuts,
     Simulation,
     StateSlopes,
+    DepthProbabilities,
 }
 
 impl FigureName {
-    pub const ALL: [FigureName; 7] = [
+    pub const ALL: [FigureName; 8] = [
         FigureName::ProbabilityCurve,
         FigureName::Coefficients,
         FigureName::ParticipationByCost,
@@ -190,6 +209,7 @@ impl FigureName {
         FigureName::OptOuts,
         FigureName::Simulation,
         FigureName::StateSlopes,
+        FigureName::DepthProbabilities,
     ];
     /// The name in analysis specs and the figure's file stem.
     pub fn as_str(self) -> &'static str {
@@ -201,6 +221,7 @@ impl FigureName {
             FigureName::OptOuts => "opt_outs",
             FigureName::Simulation => "simulation",
             FigureName::StateSlopes => "state_slopes",
+            FigureName::DepthProbabilities => "depth_probabilities",
         }
     }
     pub fn parse(s: &str) -> Option<FigureName> {
@@ -218,6 +239,7 @@ impl FigureName {
             FigureName::OptOuts => (3.5, 2.6),
             FigureName::Simulation => (3.5, 2.4),
             FigureName::StateSlopes => (3.5, 3.6),
+            FigureName::DepthProbabilities => (3.5, 2.8),
         };
         FigureSize {
             width_in,
@@ -347,6 +369,23 @@ pub struct StateSlopePlot {
     pub rows: Vec<StateSlopeRow>,
 }
 
+/// The predicted probability of each depth level at one value of the cost
+/// variable; the probabilities sum to one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepthPoint {
+    pub x: f64,
+    pub probabilities: Vec<f64>,
+}
+
+/// P(depth = k | cost) from an ordered logit, stacked to one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepthPlot {
+    pub x_label: String,
+    /// The levels in words, lowest first.
+    pub levels: Vec<String>,
+    pub curve: Vec<DepthPoint>,
+}
+
 /// What a figure draws.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "figure", rename_all = "snake_case")]
@@ -358,6 +397,7 @@ pub enum FigureData {
     OptOuts { rows: Vec<OptOutRow> },
     Simulation(SimulationPlot),
     StateSlopes(StateSlopePlot),
+    DepthProbabilities(DepthPlot),
 }
 
 impl FigureData {
@@ -370,6 +410,7 @@ impl FigureData {
             FigureData::OptOuts { .. } => FigureName::OptOuts,
             FigureData::Simulation(_) => FigureName::Simulation,
             FigureData::StateSlopes(_) => FigureName::StateSlopes,
+            FigureData::DepthProbabilities(_) => FigureName::DepthProbabilities,
         }
     }
 }
