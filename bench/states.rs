@@ -78,7 +78,7 @@ fn dataset() -> Dataset {
                 actions.push(row(&[
                     ("treaty_id", t["treaty_id"].clone()),
                     ("state", state.clone()),
-                    ("actor", if s == 0 { "PRC" } else { "GOV" }.into()),
+                    ("actor", if s == 0 { "PRC".into() } else { state.clone() }),
                     ("action", "accession".into()),
                     ("date", format!("{year}-06-01")),
                     ("verified", "yes".into()),

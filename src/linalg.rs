@@ -828,6 +828,27 @@ fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
     )
 }
 
+/// The 1-norm condition number of an SPD matrix after scaling it to unit
+/// diagonal (from its inverse); `None` if it is not numerically positive
+/// definite.
+pub fn scaled_condition(a: &[f64], p: usize) -> Option<f64> {
+    let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
+    if d.iter().any(|v| v.is_nan() || *v <= 0.0) {
+        return None;
+    }
+    let scale: Vec<f64> = d.iter().map(|v| 1.0 / v.sqrt()).collect();
+    let scaled: Vec<f64> = (0..p * p)
+        .map(|k| a[k] * scale[k / p] * scale[k % p])
+        .collect();
+    let inv = spd_inverse(&scaled, p)?;
+    let norm1 = |m: &[f64]| -> f64 {
+        (0..p)
+            .map(|j| (0..p).map(|i| m[i * p + j].abs()).sum::<f64>())
+            .fold(0.0, f64::max)
+    };
+    Some(norm1(&scaled) * norm1(&inv))
+}
+
 /// `(X' W X)^-1` computed from the QR decomposition of `W^(1/2) X`, as R's
 /// `summary.glm` does: more accurate than inverting the cross-product when X
 /// is ill-conditioned (the cross-product squares the condition number).

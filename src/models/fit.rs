@@ -168,13 +168,14 @@ fn check_separation(design: &Design, ml: Option<&logit::Fit>) -> Result<Option<S
         })
         .unwrap_or(true);
     if design.n <= SEPARATION_CHECK_MAX_ROWS || suspicious {
-        separation::detect(
+        separation::detect_with_fit(
             &design.x,
             design.n,
             design.p,
             &design.y,
             &design.names(),
             &design.data_rows(),
+            ml,
         )
         .map(Some)
     } else {

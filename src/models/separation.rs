@@ -21,10 +21,20 @@
 //!
 //! Columns are scaled to a maximum absolute value of 1 before solving (the
 //! sign of a direction does not depend on a positive scaling).
+//!
+//! The linear programs cost far more than a fit on wide designs (hundreds of
+//! fixed-effect columns), so [`detect`] first tries the exact shortcuts of
+//! [`screen`]: a certificate of no separation from the ML estimate, and the
+//! removal of one-signed columns (a fixed effect whose rows all share an
+//! outcome) with only small programs left to solve. When neither settles
+//! the question it solves the full programs ([`detect_by_lp`]).
+
+mod screen;
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, Variable};
 
 use crate::error::{Error, Result};
+use crate::models::logit;
 use crate::results::{Divergence, InfiniteEstimate, Separation};
 
 /// Optimum above this (after scaling) counts as separation.
@@ -107,6 +117,142 @@ pub fn detect(
     names: &[String],
     rows_used: &[usize],
 ) -> Result<Separation> {
+    detect_with_fit(x, n, p, y, names, rows_used, None)
+}
+
+/// [`detect`], given the ML fit of the same design when there is one (a
+/// converged fit usually proves that there is no separation at the cost of
+/// one pass over the data). The result is that of [`detect_by_lp`].
+pub fn detect_with_fit(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    y: &[f64],
+    names: &[String],
+    rows_used: &[usize],
+    ml: Option<&logit::Fit>,
+) -> Result<Separation> {
+    if let Some(fit) = ml.filter(|f| f.converged && !f.singular) {
+        if screen::certifies_no_separation(x, n, p, y, &fit.beta) {
+            return Ok(not_separated());
+        }
+    }
+    let elimination = screen::eliminate(x, n, p, y);
+    if elimination.any() && screen::reduced_cone_is_zero(x, n, p, y, &elimination) {
+        if let Some(s) = by_blocks(x, n, p, y, names, rows_used, &elimination)? {
+            return Ok(s);
+        }
+    }
+    detect_by_lp(x, n, p, y, names, rows_used)
+}
+
+fn not_separated() -> Separation {
+    Separation {
+        separated: false,
+        kind: "none".into(),
+        infinite_estimates: vec![],
+        perfectly_predicted_rows: vec![],
+        boundary_rows: vec![],
+    }
+}
+
+/// The separation of a design whose diverging directions all lie in the
+/// removed columns (see [`screen`]): each block of removed columns is solved
+/// on its own rows, the rows left are on the boundary. `None` if a block's
+/// program finds no separation (it cannot in exact arithmetic; the caller
+/// then solves the full programs).
+fn by_blocks(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    y: &[f64],
+    names: &[String],
+    rows_used: &[usize],
+    elimination: &screen::Elimination,
+) -> Result<Option<Separation>> {
+    let mut direction: Vec<Option<Divergence>> = vec![None; p];
+    let mut positive = vec![false; n];
+    for (cols, rows) in screen::blocks(x, n, p, elimination) {
+        if let [j] = cols[..] {
+            direction[j] = match elimination.removed[j] {
+                Some(s) if s > 0.0 => Some(Divergence::PlusInf),
+                Some(s) if s < 0.0 => Some(Divergence::MinusInf),
+                _ => return Ok(None),
+            };
+            rows.iter().for_each(|&i| positive[i] = true);
+            continue;
+        }
+        let (m, k) = (rows.len(), cols.len());
+        let mut xb = Vec::with_capacity(m * k);
+        for &i in &rows {
+            xb.extend(cols.iter().map(|&j| x[i * p + j]));
+        }
+        let yb: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
+        let block_names: Vec<String> = cols.iter().map(|&j| names[j].clone()).collect();
+        let block_rows: Vec<usize> = (0..m).collect();
+        let s = detect_by_lp(&xb, m, k, &yb, &block_names, &block_rows)?;
+        if !s.separated {
+            return Ok(None);
+        }
+        for e in s.infinite_estimates {
+            if let Some(b) = block_names.iter().position(|nm| *nm == e.term) {
+                direction[cols[b]] = Some(e.direction);
+            }
+        }
+        s.perfectly_predicted_rows
+            .iter()
+            .for_each(|&b| positive[rows[b]] = true);
+    }
+    let infinite_estimates = (0..p)
+        .filter_map(|j| {
+            direction[j].map(|direction| InfiniteEstimate {
+                term: names[j].clone(),
+                direction,
+            })
+        })
+        .collect();
+    Ok(Some(separated(infinite_estimates, &positive, rows_used)))
+}
+
+/// A separated result from the rows found perfectly predicted.
+fn separated(
+    infinite_estimates: Vec<InfiniteEstimate>,
+    positive: &[bool],
+    rows_used: &[usize],
+) -> Separation {
+    let mut predicted = Vec::new();
+    let mut boundary = Vec::new();
+    for (i, &pos) in positive.iter().enumerate() {
+        if pos {
+            predicted.push(rows_used[i]);
+        } else {
+            boundary.push(rows_used[i]);
+        }
+    }
+    let kind = if boundary.is_empty() {
+        "complete"
+    } else {
+        "quasi-complete"
+    };
+    Separation {
+        separated: true,
+        kind: kind.into(),
+        infinite_estimates,
+        perfectly_predicted_rows: predicted,
+        boundary_rows: boundary,
+    }
+}
+
+/// The check by the linear programs alone, on the whole design (the
+/// reference for [`detect`]).
+pub fn detect_by_lp(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    y: &[f64],
+    names: &[String],
+    rows_used: &[usize],
+) -> Result<Separation> {
     let lp = Lp::new(x, n, p, y);
     // Objective of the first LP: the sum of all margins.
     let mut total_obj = vec![0.0; p];
@@ -118,38 +264,12 @@ pub fn detect(
     let d0 = lp.solve(&total_obj)?;
     let best: f64 = lp.margins(&d0).iter().sum();
     if best <= TOLERANCE {
-        return Ok(Separation {
-            separated: false,
-            kind: "none".into(),
-            infinite_estimates: vec![],
-            perfectly_predicted_rows: vec![],
-            boundary_rows: vec![],
-        });
+        return Ok(not_separated());
     }
     let mut sum_dir = d0.clone();
     let infinite = infinite_estimates(&lp, names, &mut sum_dir)?;
     let positive = strictly_predicted(&lp, sum_dir)?;
-    let mut predicted = Vec::new();
-    let mut boundary = Vec::new();
-    for i in 0..n {
-        if positive[i] {
-            predicted.push(rows_used[i]);
-        } else {
-            boundary.push(rows_used[i]);
-        }
-    }
-    let kind = if boundary.is_empty() {
-        "complete"
-    } else {
-        "quasi-complete"
-    };
-    Ok(Separation {
-        separated: true,
-        kind: kind.into(),
-        infinite_estimates: infinite,
-        perfectly_predicted_rows: predicted,
-        boundary_rows: boundary,
-    })
+    Ok(separated(infinite, &positive, rows_used))
 }
 
 /// The coefficients with an infinite ML estimate and their directions (two
