@@ -256,6 +256,9 @@ where
     if plain_loops(n, p) {
         return small_weighted_pass(x, n, p, beta, offset, row);
     }
+    if beta.iter().all(|b| b.is_finite()) && is_wide_and_sparse(x, n, p) {
+        return sparse_weighted_pass(x, n, p, beta, offset, row);
+    }
     sequential();
     let len = p * (p + 1);
     let block = |start: usize, end: usize| -> Vec<f64> {
@@ -306,6 +309,67 @@ where
         xr,
         total: sums[len],
     }
+}
+
+/// Columns from which a design may count as wide, and the largest share of
+/// nonzero cells of a sparse one (fixed effects: a few nonzeros in each row
+/// of hundreds of indicator columns).
+const SPARSE_MIN_COLUMNS: usize = 32;
+const SPARSE_MAX_DENSITY: f64 = 0.05;
+
+/// Whether the design is wide and mostly zeros (judged on its first rows),
+/// so that a pass over the nonzero cells of each row beats dense products.
+fn is_wide_and_sparse(x: &[f64], n: usize, p: usize) -> bool {
+    if p < SPARSE_MIN_COLUMNS || n == 0 {
+        return false;
+    }
+    let rows = n.min(4096);
+    let nonzero = x[..rows * p].iter().filter(|v| **v != 0.0).count();
+    (nonzero as f64) <= SPARSE_MAX_DENSITY * (rows * p) as f64
+}
+
+/// [`weighted_pass`] over the nonzero cells of each row only: `X'WX` gains
+/// `w_i x_ia x_ib` for each pair of nonzero cells of row i. Rows are taken
+/// in order on one thread, so the result does not depend on the number of
+/// threads; it equals the dense pass up to the order of summation. A row's
+/// linear predictor is the same sum as the dense pass's (zero cells add
+/// nothing), unless a coefficient is not finite, where the dense pass is
+/// used.
+fn sparse_weighted_pass<F>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    beta: &[f64],
+    offset: Option<&[f64]>,
+    row: F,
+) -> Pass
+where
+    F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
+{
+    let mut cross = vec![0.0; p * p];
+    let mut xr = vec![0.0; p];
+    let mut total = 0.0;
+    let mut nz: Vec<usize> = Vec::with_capacity(p);
+    for i in 0..n {
+        let xi = &x[i * p..(i + 1) * p];
+        nz.clear();
+        nz.extend((0..p).filter(|&a| xi[a] != 0.0));
+        let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
+        for &a in &nz {
+            eta += xi[a] * beta[a];
+        }
+        let (wi, ri, si) = row(i, eta);
+        total += si;
+        for &a in &nz {
+            let wa = wi * xi[a];
+            xr[a] += xi[a] * ri;
+            let line = &mut cross[a * p..(a + 1) * p];
+            for &b in &nz {
+                line[b] += wa * xi[b];
+            }
+        }
+    }
+    Pass { cross, xr, total }
 }
 
 /// `q_k = |linv x_k|^2` for the `m` rows of a sub-block `xs`, from one
@@ -1011,6 +1075,49 @@ pub fn sandwich(bread: &[f64], meat: &[f64], p: usize) -> Vec<f64> {
 
 #[cfg(test)]
 mod tests {
+    /// The pass over nonzero cells of a wide fixed-effects design equals the
+    /// dense products (to rounding), and is the one `weighted_pass` takes.
+    #[test]
+    fn sparse_pass_matches_the_dense_products() {
+        let (n, states) = (600, 100);
+        let p = states + 2;
+        let mut x = vec![0.0; n * p];
+        for i in 0..n {
+            x[i * p] = 1.0;
+            x[i * p + 1] = ((i * 37) % 101) as f64 / 101.0;
+            let s = i % states;
+            if s > 0 {
+                x[i * p + 1 + s] = 1.0;
+            }
+            if s == 3 {
+                x[i * p + p - 1] = x[i * p + 1];
+            }
+        }
+        assert!(is_wide_and_sparse(&x, n, p));
+        let beta: Vec<f64> = (0..p).map(|j| 0.01 * j as f64 - 0.2).collect();
+        let row = |i: usize, eta: f64| (1.0 + (i % 7) as f64 * eta.abs(), eta - 0.5, eta * eta);
+        let sparse = weighted_pass(&x, n, p, &beta, None, row);
+        // The dense reference, in plain loops.
+        let mut cross = vec![0.0; p * p];
+        let mut xr = vec![0.0; p];
+        let mut total = 0.0;
+        for i in 0..n {
+            let xi = &x[i * p..(i + 1) * p];
+            let (w, r, t) = row(i, row_eta(xi, &beta, None, i));
+            total += t;
+            for a in 0..p {
+                xr[a] += xi[a] * r;
+                for b in 0..p {
+                    cross[a * p + b] += w * xi[a] * xi[b];
+                }
+            }
+        }
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
+        assert!(cross.iter().zip(&sparse.cross).all(|(a, b)| close(*b, *a)));
+        assert!(xr.iter().zip(&sparse.xr).all(|(a, b)| close(*b, *a)));
+        assert!(close(sparse.total, total));
+    }
+
     use super::*;
 
     #[test]
