@@ -256,7 +256,7 @@ fn fit_ordinal(args: &FitArgs, spec: &FitSpec, format: Format) -> Result<String>
     let text = fit_output(
         format,
         args,
-        || crate::ordinal_summary::render(&result),
+        || crate::report::ordinal_summary::render(&result),
         || to_json(&result),
         || crate::report::regression::ModelColumn::from_ordinal("model", &result),
     )?;

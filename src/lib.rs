@@ -21,7 +21,6 @@ pub mod linalg;
 pub mod memory;
 pub mod models;
 pub mod numeric_csv;
-pub mod ordinal_summary;
 pub mod outcome;
 pub mod panel;
 pub mod quality;

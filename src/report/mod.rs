@@ -13,6 +13,7 @@ pub mod document;
 pub mod figures;
 pub mod format;
 pub mod latex;
+pub mod ordinal_summary;
 pub mod output;
 pub mod plots;
 pub mod regression;

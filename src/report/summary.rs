@@ -3,7 +3,8 @@
 use crate::report::format::{bound, pct, pval, sig, sig_or_na, stars};
 use crate::results::FitResult;
 
-fn table(header: &[String], rows: &[Vec<String>]) -> String {
+/// Columns padded to their widest cell, the first left-aligned.
+pub fn table(header: &[String], rows: &[Vec<String>]) -> String {
     let ncol = header.len();
     let mut width = vec![0; ncol];
     for (j, h) in header.iter().enumerate() {

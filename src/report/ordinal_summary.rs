@@ -4,39 +4,8 @@
 //! probabilities and marginal effects. Reads results only.
 
 use crate::report::format::{bound, pct, pval, sig, stars};
+use crate::report::summary::table;
 use crate::results::{Coefficient, OrdinalFitResult};
-
-/// Columns padded to their widest cell, the first left-aligned.
-fn table(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (j, c) in r.iter().enumerate() {
-            width[j] = width[j].max(c.chars().count());
-        }
-    }
-    let line = |cells: &[String]| -> String {
-        let mut s = String::new();
-        for (j, c) in cells.iter().enumerate() {
-            let pad = " ".repeat(width[j] - c.chars().count());
-            if j == 0 {
-                s.push_str(c);
-                s.push_str(&pad);
-            } else {
-                s.push_str("  ");
-                s.push_str(&pad);
-                s.push_str(c);
-            }
-        }
-        s.trim_end().to_string()
-    };
-    let mut out = line(header);
-    out.push('\n');
-    for r in rows {
-        out.push_str(&line(r));
-        out.push('\n');
-    }
-    out
-}
 
 fn strings(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()
