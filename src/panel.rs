@@ -6,8 +6,9 @@ use crate::error::Result;
 // models, analysis, the tests); this goes once they import from crate::table.
 use crate::table::{Column, Table};
 
-use crate::dataset::{mechanism_level, Dataset};
+use crate::dataset::{mechanism_level, Dataset, Row};
 use crate::outcome::{outcome, Act, ActionKind, DateSpan, InstrumentKind, Status};
+use std::collections::BTreeMap;
 
 /// The day the PRC took China's seat at the United Nations (General Assembly
 /// resolution 2758 (XXVI), 25 October 1971): declarations adopted before it
@@ -115,6 +116,7 @@ pub fn year_of(date: &str) -> Option<i32> {
 /// Builds the treaty-level frame.
 pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> {
     let t = &data.treaties;
+    let china = ChinaFacts::index(data);
     let mut out = Vec::new();
     for r in &t.rows {
         let get = |c: &str| t.get(r, c).to_string();
@@ -159,8 +161,14 @@ pub fn treaty_records(data: &Dataset, opts: &PanelOptions) -> Vec<TreatyRecord> 
         } else {
             automatic_max.min(code("delegation_default"))
         };
-        let outcome = china_outcome(data, &id, &get("kind"), opts);
-        let voted_no = data.acts_counting_for(CHINA, &id).into_iter().any(|a| {
+        let outcome = state_outcome(
+            data,
+            china.status.get(id.as_str()).copied(),
+            china.acts(&id),
+            &get("kind"),
+            opts,
+        );
+        let voted_no = china.acts(&id).iter().any(|a| {
             let g = |c: &str| data.actions.get(a, c);
             g("action") == "vote_no"
                 && (opts.include_unverified || g("verified") == "yes")
@@ -260,14 +268,34 @@ fn china_depth(kind: &str, o: &StateOutcome, reserved: Option<bool>) -> (Option<
     }
 }
 
-/// China's outcome on one instrument at the cutoff (see [`state_outcome`]).
-fn china_outcome(data: &Dataset, id: &str, kind: &str, opts: &PanelOptions) -> StateOutcome {
-    let st = &data.status;
-    let row = st
-        .rows
-        .iter()
-        .find(|r| st.get(r, "state") == CHINA && st.get(r, "treaty_id") == id);
-    state_outcome(data, row, &data.acts_counting_for(CHINA, id), kind, opts)
+/// China's status rows and the acts that count for China
+/// (`Dataset::acts_counting_for`), by instrument: one pass over each table.
+struct ChinaFacts<'a> {
+    status: BTreeMap<&'a str, &'a Row>,
+    acts: BTreeMap<&'a str, Vec<&'a Row>>,
+}
+
+impl<'a> ChinaFacts<'a> {
+    fn index(data: &'a Dataset) -> ChinaFacts<'a> {
+        let st = &data.status;
+        let status = st
+            .rows
+            .iter()
+            .filter(|r| st.get(r, "state") == CHINA)
+            .map(|r| (st.get(r, "treaty_id"), r))
+            .collect();
+        let acts = data
+            .acts_by_state_and_instrument()
+            .into_iter()
+            .filter(|((state, _), _)| *state == CHINA)
+            .map(|((_, treaty), rows)| (treaty, rows))
+            .collect();
+        ChinaFacts { status, acts }
+    }
+
+    fn acts(&self, treaty_id: &str) -> &[&'a Row] {
+        self.acts.get(treaty_id).map(Vec::as_slice).unwrap_or(&[])
+    }
 }
 
 /// A state's outcome on one instrument at the cutoff, by the rules of

@@ -358,6 +358,25 @@ impl Dataset {
             .collect()
     }
 
+    /// Every action row that counts for its state (as
+    /// [`Dataset::acts_counting_for`] selects them), grouped by state and
+    /// instrument in file order: one pass, for callers that look up many
+    /// pairs.
+    pub fn acts_by_state_and_instrument(&self) -> BTreeMap<(&str, &str), Vec<&Row>> {
+        let a = &self.actions;
+        let mut index: BTreeMap<(&str, &str), Vec<&Row>> = BTreeMap::new();
+        for r in &a.rows {
+            let state = a.get(r, "state");
+            if crate::outcome::counts_for(state, a.get(r, "actor")) {
+                index
+                    .entry((state, a.get(r, "treaty_id")))
+                    .or_default()
+                    .push(r);
+            }
+        }
+        index
+    }
+
     /// The role of an action row for its instrument's kind (`None` for an
     /// unknown action or instrument).
     pub fn role(&self, action: &Row) -> Option<crate::outcome::Role> {

@@ -379,6 +379,7 @@ impl Dataset {
             })
         };
         let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        let acts_index = self.acts_by_state_and_instrument();
         for (i, r) in st.rows.iter().enumerate() {
             let state = st.get(r, "state");
             let treaty = st.get(r, "treaty_id");
@@ -451,7 +452,11 @@ impl Dataset {
                 );
                 continue;
             }
-            self.check_status_acts(i, r, status, &mut push);
+            let acts = acts_index
+                .get(&(state, treaty))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            self.check_status_acts(i, r, status, acts, &mut push);
         }
         for (id, _) in kinds {
             if !seen.contains_key(&("CHN", id)) {
@@ -472,15 +477,15 @@ impl Dataset {
         i: usize,
         r: &Row,
         status: crate::outcome::Status,
+        counting: &[&Row],
         push: &mut dyn FnMut(usize, &str, String),
     ) {
         use crate::outcome::{DateSpan, Role};
         let st = &self.status;
         let state = st.get(r, "state");
         let treaty = st.get(r, "treaty_id");
-        let acts: Vec<(Role, &str)> = self
-            .acts_counting_for(state, treaty)
-            .into_iter()
+        let acts: Vec<(Role, &str)> = counting
+            .iter()
             .filter_map(|x| Some((self.role(x)?, self.actions.get(x, "date"))))
             .collect();
         let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
