@@ -63,6 +63,19 @@ impl StatePanel {
     }
 }
 
+/// China's peers (codebook section 11, *Peer states*): the other permanent
+/// members of the Security Council and the G20 member states. Who the peers
+/// are does not depend on what they did with any instrument.
+pub const PEERS: [&str; 18] = [
+    "USA", "RUS", "GBR", "FRA", "ARG", "AUS", "BRA", "CAN", "DEU", "IND", "IDN", "ITA", "JPN",
+    "KOR", "MEX", "SAU", "ZAF", "TUR",
+];
+
+/// Whether a state is China or one of its peers.
+pub fn in_peer_group(state: &str) -> bool {
+    state == CHINA || PEERS.contains(&state)
+}
+
 /// The states of the dataset: every `state` of status.csv and actions.csv,
 /// in byte order.
 pub fn states(data: &Dataset) -> Vec<String> {

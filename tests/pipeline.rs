@@ -381,6 +381,21 @@ fn list_refuses_what_a_run_would_refuse_later() {
             "unknown column 'colour'",
         ),
         (
+            "zz_states_treaty_frame.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"logit\"\n[sample]\nstates = \"peers\"\n[model]\nformula = \"joined ~ sovereignty_cost\"\n",
+            "select the rows of a state frame",
+        ),
+        (
+            "zz_states_word.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"state_gaps\"\n[sample]\nframe = \"state_treaty\"\nstates = \"g20\"\n",
+            "unknown states 'g20' (use peers, all)",
+        ),
+        (
+            "zz_instruments_word.toml",
+            "title = \"x\"\nquestion = \"q\"\nkind = \"state_gaps\"\n[sample]\nframe = \"state_treaty\"\ninstruments = \"common\"\n",
+            "unknown instruments 'common' (use all, coded_for_every_state)",
+        ),
+        (
             "zz_same_figure.toml",
             &h1,
             "is also drawn by",

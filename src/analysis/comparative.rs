@@ -8,7 +8,9 @@ use super::sample;
 use super::spec::{Outcome, Spec};
 use super::Context;
 use crate::panel::CHINA;
-use crate::results::{AnalysisResult, FitResult, Number, Verdict};
+use crate::results::{
+    AnalysisResult, FitResult, InstrumentSelection, Number, StateSelection, Verdict,
+};
 use crate::state_panel::{self, StatePanel, StateRecord};
 
 /// Which outcome a comparative sample needs known.
@@ -56,9 +58,10 @@ pub fn outcome_of(r: &StateRecord, outcome: Outcome) -> Option<u8> {
 /// are never counted as "no").
 pub fn sample(ctx: &Context, spec: &Spec, need: Needed) -> (StatePanel, Vec<String>) {
     let full = state_panel::state_panel(ctx.data, &sample::options(spec));
+    let (selected, mut notes) = select(&full, spec.sample.states, spec.sample.instruments);
     let mut kept = Vec::new();
     let mut unknown: std::collections::BTreeMap<&str, usize> = Default::default();
-    for r in &full.rows {
+    for r in full.rows.iter().filter(|r| selected(r)) {
         if !sample::matches(full.treaty(r), &spec.sample.filter) {
             continue;
         }
@@ -67,7 +70,6 @@ pub fn sample(ctx: &Context, spec: &Spec, need: Needed) -> (StatePanel, Vec<Stri
             None => kept.push(r.clone()),
         }
     }
-    let mut notes = Vec::new();
     if !unknown.is_empty() {
         let total: usize = unknown.values().sum();
         let by_state: Vec<String> = unknown.iter().map(|(s, n)| format!("{s} {n}")).collect();
@@ -78,6 +80,45 @@ pub fn sample(ctx: &Context, spec: &Spec, need: Needed) -> (StatePanel, Vec<Stri
         ));
     }
     (full.with_rows(kept), notes)
+}
+
+/// The rows a sample's `states` and `instruments` keep, and a note saying
+/// which they are. With `coded_for_every_state`, an instrument is kept when
+/// every selected state has a status row for it (a status read, `unknown`
+/// included), so that the states are compared on the same instruments.
+fn select(
+    full: &StatePanel,
+    states: StateSelection,
+    instruments: InstrumentSelection,
+) -> (impl Fn(&StateRecord) -> bool + '_, Vec<String>) {
+    let state_ok = move |s: &str| match states {
+        StateSelection::All => true,
+        StateSelection::Peers => state_panel::in_peer_group(s),
+    };
+    let chosen: Vec<&String> = full.states.iter().filter(|s| state_ok(s)).collect();
+    let mut notes = Vec::new();
+    let mut keep_treaty = vec![true; full.treaties.len()];
+    if instruments == InstrumentSelection::CodedForEveryState {
+        for r in full.rows.iter().filter(|r| state_ok(&r.state)) {
+            if r.status.is_empty() {
+                keep_treaty[r.treaty] = false;
+            }
+        }
+        let kept = keep_treaty.iter().filter(|k| **k).count();
+        notes.push(format!(
+            "Instruments: the {kept} of {} that every one of the {} states has a status for (the others are left out, so that each state is compared on the same instruments).",
+            full.treaties.len(),
+            chosen.len()
+        ));
+    }
+    if states == StateSelection::Peers {
+        notes.push(format!(
+            "States: China and its peers, the P5 and the G20 states ({} in the dataset).",
+            chosen.len()
+        ));
+    }
+    let keep = move |r: &StateRecord| state_ok(&r.state) && keep_treaty[r.treaty];
+    (keep, notes)
 }
 
 /// The states with at least one row in the sample, in order.
@@ -123,10 +164,20 @@ pub fn not_estimable(result: &mut AnalysisResult, reason: String) {
     result.notes.push(reason);
 }
 
-/// The pooled peer slope (the cost coefficient) and China's slope (cost plus
-/// China × cost, with its delta-method Wald interval from the fit's
-/// covariance), when the fit has both terms.
-pub fn slope_numbers(fit: &FitResult, cost: &str, level: f64) -> Vec<Number> {
+/// The others' pooled slope (the cost coefficient: the peers', or every
+/// other state's) and China's slope (cost plus China × cost, with its
+/// delta-method Wald interval from the fit's covariance), when the fit has
+/// both terms.
+pub fn slope_numbers(
+    fit: &FitResult,
+    cost: &str,
+    level: f64,
+    states: StateSelection,
+) -> Vec<Number> {
+    let others = match states {
+        StateSelection::Peers => "The peers'",
+        StateSelection::All => "The other states'",
+    };
     let interaction = format!("{cost}:china");
     let find = |t: &str| fit.coefficients.iter().position(|c| c.term == t);
     let (Some(j), Some(k)) = (find(cost), find(&interaction)) else {
@@ -140,7 +191,7 @@ pub fn slope_numbers(fit: &FitResult, cost: &str, level: f64) -> Vec<Number> {
     vec![
         Number {
             name: "peer_slope".into(),
-            label: format!("The peers' pooled slope of {words}"),
+            label: format!("{others} pooled slope of {words}"),
             value: b.estimate,
             low: b.conf_low,
             high: b.conf_high,
@@ -148,7 +199,10 @@ pub fn slope_numbers(fit: &FitResult, cost: &str, level: f64) -> Vec<Number> {
         },
         Number {
             name: "china_slope_pooled".into(),
-            label: format!("China's slope of {words} in the pooled model (the peers' slope plus China's difference)"),
+            label: format!(
+                "China's slope of {words} in the pooled model ({} slope plus China's difference)",
+                others.to_lowercase()
+            ),
             value: china,
             low: Some(w.low),
             high: Some(w.high),

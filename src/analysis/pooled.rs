@@ -112,6 +112,7 @@ pub fn run(
         &fits[0].fit,
         "sovereignty_cost",
         spec.level(),
+        spec.sample.states,
     ));
     result.headline = vec!["peer_slope".into(), "china_slope_pooled".into()];
     conclude(file, spec, &fits, &mut result)?;

@@ -56,6 +56,7 @@ pub fn run(
         &fits[0].fit,
         &ss.cost_variable,
         spec.level(),
+        spec.sample.states,
     ));
     super::pooled::conclude(file, spec, &fits, &mut result)?;
     result.fits = fits;

@@ -15,7 +15,9 @@ use crate::error::{Error, Location, Result};
 use crate::formula::Formula;
 use crate::models::inference::VcovType;
 use crate::models::Method;
-use crate::results::{Direction, FigureName, FigureSize, Frame, Kind};
+use crate::results::{
+    Direction, FigureName, FigureSize, Frame, InstrumentSelection, Kind, StateSelection,
+};
 
 // ---------------------------------------------------------------------------
 // The raw face: the keys as a user writes them.
@@ -77,6 +79,8 @@ struct RawSample {
     include_unverified: bool,
     #[serde(default, rename = "where")]
     filter: BTreeMap<String, toml::Value>,
+    states: Option<String>,
+    instruments: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -304,6 +308,10 @@ pub struct Sample {
     pub include_unverified: bool,
     /// Keep only rows where each column equals the value.
     pub filter: Filter,
+    /// The states of a state frame (`all` for the others).
+    pub states: StateSelection,
+    /// The instruments of a state frame (`all` for the others).
+    pub instruments: InstrumentSelection,
 }
 
 /// The instrument columns a sample can be filtered on.
@@ -797,11 +805,41 @@ impl Checker<'_> {
                 format!("'{cutoff}' is not a date (YYYY-MM-DD)"),
             ));
         }
+        let state_frame = matches!(frame, Frame::StateTreaty | Frame::StateTreatyYear);
+        if !state_frame && (raw.states.is_some() || raw.instruments.is_some()) {
+            return Err(self.bad(
+                "sample.states",
+                format!("states and instruments select the rows of a state frame (state_treaty or state_treaty_year), not of the frame '{frame}'"),
+            ));
+        }
+        let states = match &raw.states {
+            None => StateSelection::All,
+            Some(s) => StateSelection::parse(s).ok_or_else(|| {
+                self.bad(
+                    "sample.states",
+                    format!("unknown states '{s}' (use {})", StateSelection::choices()),
+                )
+            })?,
+        };
+        let instruments = match &raw.instruments {
+            None => InstrumentSelection::All,
+            Some(s) => InstrumentSelection::parse(s).ok_or_else(|| {
+                self.bad(
+                    "sample.instruments",
+                    format!(
+                        "unknown instruments '{s}' (use {})",
+                        InstrumentSelection::choices()
+                    ),
+                )
+            })?,
+        };
         Ok(Sample {
             frame,
             cutoff,
             include_unverified: raw.include_unverified,
             filter: self.filter("sample.where", &raw.filter)?,
+            states,
+            instruments,
         })
     }
 

@@ -57,6 +57,27 @@ words! {
 }
 
 words! {
+    /// The states a comparative analysis compares China with.
+    StateSelection {
+        /// China and its peers: the P5 and the G20 states (codebook section 11).
+        Peers = "peers",
+        /// Every state in the dataset.
+        All = "all",
+    }
+}
+
+words! {
+    /// The instruments a comparative analysis keeps.
+    InstrumentSelection {
+        /// Every instrument (a state without a status row in one is left out of it).
+        All = "all",
+        /// Only the instruments every selected state has a status row for, so
+        /// that each state is compared on the same instruments.
+        CodedForEveryState = "coded_for_every_state",
+    }
+}
+
+words! {
     /// The direction a hypothesis expects of its term.
     Direction {
         Negative = "negative",
