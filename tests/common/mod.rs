@@ -174,3 +174,35 @@ pub fn copy_inputs(name: &str) -> (PathBuf, PathBuf) {
     }
     (root, data)
 }
+
+/// The bundled dataset.
+pub fn bundled_dataset() -> sovcost::dataset::Dataset {
+    sovcost::dataset::Dataset::read(&repo_path("datasets")).unwrap()
+}
+
+/// A state's status in an instrument (`None` without a status row).
+pub fn status_in(d: &sovcost::dataset::Dataset, state: &str, treaty: &str) -> Option<String> {
+    d.status
+        .rows
+        .iter()
+        .find(|r| r["state"] == state && r["treaty_id"] == treaty)
+        .map(|r| r["status"].clone())
+}
+
+/// The dates of a state's acts of one kind in an instrument, sorted.
+pub fn act_dates(
+    d: &sovcost::dataset::Dataset,
+    state: &str,
+    treaty: &str,
+    action: &str,
+) -> Vec<String> {
+    let mut v: Vec<String> = d
+        .actions
+        .rows
+        .iter()
+        .filter(|r| r["state"] == state && r["treaty_id"] == treaty && r["action"] == action)
+        .map(|r| r["date"].clone())
+        .collect();
+    v.sort();
+    v
+}
