@@ -178,6 +178,7 @@ pub fn state_facts(data: &Dataset, opts: &PanelOptions) -> Vec<crate::results::S
             let rows: Vec<_> = panel.rows.iter().filter(|r| &r.state == state).collect();
             crate::results::StateFacts {
                 state: state.clone(),
+                peer_group: crate::state_panel::in_peer_group(state),
                 instruments: rows.len(),
                 known_status: rows
                     .iter()

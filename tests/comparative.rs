@@ -1,9 +1,11 @@
-//! The comparative analyses (c1-c4): China's rows of the state panel are the
-//! China panel's outcomes; with China only they are not estimable and say
-//! so without failing the run; and on fixture datasets of 16 states (China
-//! and the synthetic peers of tests/data/comparative_peers.csv) their
-//! verdicts are "supported" where China is more cost-sensitive than its
-//! peers and flip to "not supported" where it is less.
+//! The comparative analyses (c1-c4 against the peers, c6 against every
+//! state): China's rows of the state panel are the China panel's outcomes;
+//! with China only they are not estimable and say so without failing the
+//! run; and on fixture datasets of 17 states (China, 15 synthetic peers
+//! under peer codes and one synthetic state outside the peer group, from
+//! tests/data/comparative_peers.csv) their verdicts are "supported" where
+//! China is more cost-sensitive than the others and flip to "not supported"
+//! where it is less.
 
 mod common;
 
@@ -15,11 +17,12 @@ use sovcost::results::{AnalysisResult, Verdict};
 use sovcost::state_panel::{state_panel, state_table};
 use std::path::Path;
 
-const COMPARATIVE: [&str; 4] = [
+const COMPARATIVE: [&str; 5] = [
     "c1_pooled_states",
     "c2_state_slopes",
     "c3_state_gaps",
     "c4_state_hazard",
+    "c6_all_states_pooled",
 ];
 
 /// A pseudo-uniform number in [0, 1) from a text (FNV-1a), so the fixture
@@ -174,7 +177,7 @@ fn china_rows_of_the_state_panel_are_the_china_panel() {
     let opts = PanelOptions::default();
     let china = treaty_records(&data, &opts);
     let panel = state_panel(&data, &opts);
-    assert_eq!(panel.states.len(), 16);
+    assert_eq!(panel.states.len(), 17);
     let rows: Vec<_> = panel.rows.iter().filter(|r| r.state == CHINA).collect();
     assert_eq!(rows.len(), china.len());
     for (s, t) in rows.iter().zip(&china) {
@@ -188,8 +191,8 @@ fn china_rows_of_the_state_panel_are_the_china_panel() {
         assert_eq!(s.join_year, t.join_year, "{}", t.treaty_id);
     }
     // A missing status row is unknown, never "no".
-    let xad: Vec<_> = panel.rows.iter().filter(|r| r.state == "XAD").collect();
-    assert!(xad[16].joined.is_none() && xad[16].unknown_because == "no status row");
+    let fra: Vec<_> = panel.rows.iter().filter(|r| r.state == "FRA").collect();
+    assert!(fra[16].joined.is_none() && fra[16].unknown_because == "no status row");
     // And the bundled (China-only) dataset: the same outcomes.
     let bundled = Dataset::read(&repo_path("datasets")).unwrap();
     let china = treaty_records(&bundled, &opts);
@@ -247,6 +250,21 @@ fn comparative_verdicts_are_supported_where_china_is_more_cost_sensitive() {
     let slopes = &results[1];
     assert_eq!(number(slopes, "china_slope_rank"), 1.0);
     assert_eq!(number(&results[2], "china_gap_rank"), 1.0);
+    // C1-C4 compare China with its peers (16 here); C6 with every state,
+    // XAP included, on the instruments every state has a status for (FRA
+    // and CAN lack some rows).
+    let says = |a: &AnalysisResult, what: &str| a.notes.iter().any(|n| n.contains(what));
+    assert!(
+        says(
+            &results[0],
+            "China and its peers, the P5 and the G20 states (16 in the dataset)"
+        ),
+        "{:?}",
+        results[0].notes
+    );
+    let c6 = &results[4];
+    assert!(says(c6, "every one of the 17 states"), "{:?}", c6.notes);
+    assert!(!says(c6, "China and its peers"), "{:?}", c6.notes);
 }
 
 #[test]

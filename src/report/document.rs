@@ -487,18 +487,7 @@ fn data_quality(
             header: ["State", "Instruments", "Status known", "Joined unknown"]
                 .map(String::from)
                 .to_vec(),
-            rows: q
-                .states
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.state.clone(),
-                        f.instruments.to_string(),
-                        f.known_status.to_string(),
-                        f.unknown_outcomes.to_string(),
-                    ]
-                })
-                .collect(),
+            rows: state_fact_rows(&q.states),
         }));
     }
     let share = if q.dates_total > 0 {
@@ -570,6 +559,36 @@ fn data_quality(
                 .collect(),
         }));
     }
+}
+
+/// The facts-by-state rows: China and its peers one by one, every other
+/// state summed in one row (results.json keeps each state's).
+fn state_fact_rows(states: &[crate::results::StateFacts]) -> Vec<Vec<String>> {
+    let row = |name: String, n: usize, known: usize, unknown: usize| {
+        vec![name, n.to_string(), known.to_string(), unknown.to_string()]
+    };
+    let (group, others): (Vec<_>, Vec<_>) = states.iter().partition(|f| f.peer_group);
+    let mut rows: Vec<Vec<String>> = group
+        .iter()
+        .map(|f| {
+            row(
+                f.state.clone(),
+                f.instruments,
+                f.known_status,
+                f.unknown_outcomes,
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        let sum = |g: fn(&crate::results::StateFacts) -> usize| others.iter().map(|f| g(f)).sum();
+        rows.push(row(
+            format!("{} other states (summed)", others.len()),
+            sum(|f| f.instruments),
+            sum(|f| f.known_status),
+            sum(|f| f.unknown_outcomes),
+        ));
+    }
+    rows
 }
 
 #[cfg(test)]

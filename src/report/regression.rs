@@ -155,6 +155,32 @@ fn estimator_words(method: &str) -> &str {
 /// The regression table of any models, side by side; odds ratios (estimates
 /// and bounds exponentiated, standard errors by the delta method) with
 /// `exponentiate`. Thresholds of an ordered logit are never exponentiated.
+/// The unit identifiers of the state frames (`C(state)`, `C(treaty_id)`):
+/// their level terms are fixed effects, which the table reports in one row
+/// ("Fixed effects: state (19 levels) | yes") instead of a coefficient per
+/// level, as modelsummary does; every coefficient stays in the fit's JSON.
+const UNIT_FACTORS: &[&str] = &["state", "treaty_id"];
+
+/// The unit factor of a level term (`state[ARG]` -> `state`), `None` for
+/// any other term.
+fn factor_of(term: &str) -> Option<&str> {
+    let (factor, rest) = term.split_once('[')?;
+    (rest.ends_with(']') && UNIT_FACTORS.contains(&factor)).then_some(factor)
+}
+
+/// The unit factors with level terms among `terms`, with the number of
+/// levels (the terms plus the reference level).
+fn fixed_effects(terms: &[String]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for f in terms.iter().filter_map(|t| factor_of(t)) {
+        match counts.iter_mut().find(|(g, _)| g == f) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((f.to_string(), 1)),
+        }
+    }
+    counts.into_iter().map(|(f, n)| (f, n + 1)).collect()
+}
+
 pub fn models_table(columns: &[ModelColumn], exponentiate: bool) -> TableOut {
     let mut terms: Vec<String> = Vec::new();
     for m in columns {
@@ -164,6 +190,12 @@ pub fn models_table(columns: &[ModelColumn], exponentiate: bool) -> TableOut {
             }
         }
     }
+    let absorbed = fixed_effects(&terms);
+    terms.retain(|t| {
+        !absorbed
+            .iter()
+            .any(|(f, _)| factor_of(t) == Some(f.as_str()))
+    });
     let mut rows = Vec::new();
     for t in &terms {
         let threshold = t.contains('|');
@@ -193,6 +225,21 @@ pub fn models_table(columns: &[ModelColumn], exponentiate: bool) -> TableOut {
         r.extend(columns.iter().map(f));
         r
     };
+    for (factor, levels) in &absorbed {
+        rows.push(stat(
+            &format!(
+                "Fixed effects: {} ({levels} levels)",
+                term_words(factor).to_lowercase()
+            ),
+            &|m| {
+                let has = m
+                    .coefficients
+                    .iter()
+                    .any(|c| factor_of(&c.term) == Some(factor));
+                if has { "yes" } else { "" }.to_string()
+            },
+        ));
+    }
     rows.push(stat("N", &|m| m.n.to_string()));
     rows.push(stat("Log-likelihood", &|m| fixed(m.log_likelihood, 2)));
     rows.push(stat("AIC", &|m| fixed(m.aic, 2)));

@@ -25,6 +25,8 @@ pub struct Variant {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StateFacts {
     pub state: String,
+    /// China or one of its peers (the P5 and the G20 states).
+    pub peer_group: bool,
     /// Instruments of the treaty-level frame.
     pub instruments: usize,
     /// Of them, those with a status row whose status is established (not
