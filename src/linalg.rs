@@ -921,7 +921,8 @@ pub fn tall_qr_r_weighted(x: &[f64], n: usize, p: usize, w: Option<&[f64]>) -> V
 
 /// Designs with more rows than this get their covariance from the
 /// cross-product when it is well-conditioned ([`well_conditioned_inverse`]),
-/// and their alias check from a screen of `X'X` ([`aliased_columns`]).
+/// and their alias check from a screen of `X'X` ([`aliased_columns`]; so do
+/// wide, mostly-zero designs of any size).
 pub const LARGE_ROWS: usize = 200_000;
 
 /// Largest condition number (1-norm, after scaling to unit diagonal) at
@@ -1021,12 +1022,15 @@ pub const ALIAS_TOLERANCE: f64 = 1e-7;
 /// Columns of X that are (numerically) linear combinations of the columns
 /// before them, found as R's `lm`/`glm` find them: columns are taken in
 /// order, and a column whose residual on the kept columns before it is below
-/// `ALIAS_TOLERANCE` times its own norm is aliased.
+/// `ALIAS_TOLERANCE` times its own norm is aliased. A large design, or a
+/// wide, mostly-zero one (whose `X'X` is one cheap pass over its nonzero
+/// cells, where the dense QR costs more than its whole fit), is first
+/// screened by [`clearly_full_rank`].
 pub fn aliased_columns(x: &[f64], n: usize, p: usize) -> Vec<usize> {
     if p == 0 {
         return vec![];
     }
-    if n > LARGE_ROWS && clearly_full_rank(x, n, p) {
+    if (n > LARGE_ROWS || is_wide_and_sparse(x, n, p)) && clearly_full_rank(x, n, p) {
         return vec![];
     }
     // Columns of R have the same inner products as the columns of X.
@@ -1246,6 +1250,32 @@ mod tests {
         for (u, v) in a.iter().zip(&b) {
             assert!((u - v).abs() < 1e-10 * v.abs().max(1.0));
         }
+    }
+
+    /// A wide fixed-effects design: its alias check is screened from `X'X`,
+    /// and a column that is aliased still goes to the QR and is named.
+    #[test]
+    fn wide_sparse_aliasing_is_screened_and_still_found() {
+        let (n, states) = (900, 80);
+        let p = states + 1;
+        let mut x = vec![0.0; n * p];
+        for i in 0..n {
+            let s = i % states;
+            x[i * p] = 1.0;
+            x[i * p + 1] = ((i * 37) % 101) as f64 / 101.0;
+            if s > 0 {
+                x[i * p + 1 + s] = 1.0;
+            }
+        }
+        assert!(is_wide_and_sparse(&x, n, p));
+        assert!(clearly_full_rank(&x, n, p));
+        assert!(aliased_columns(&x, n, p).is_empty());
+        // The last dummy's column made a copy of the one before it.
+        for i in 0..n {
+            x[i * p + p - 1] = x[i * p + p - 2];
+        }
+        assert!(!clearly_full_rank(&x, n, p));
+        assert_eq!(aliased_columns(&x, n, p), vec![p - 1]);
     }
 
     #[test]
