@@ -257,7 +257,7 @@ where
         return small_weighted_pass(x, n, p, beta, offset, row);
     }
     if beta.iter().all(|b| b.is_finite()) && is_wide_and_sparse(x, n, p) {
-        return sparse_weighted_pass(x, n, p, beta, offset, row);
+        return sparse_weighted_pass(&SparseRows::new(x, n, p), n, p, beta, offset, row);
     }
     sequential();
     let len = p * (p + 1);
@@ -328,6 +328,74 @@ fn is_wide_and_sparse(x: &[f64], n: usize, p: usize) -> bool {
     (nonzero as f64) <= SPARSE_MAX_DENSITY * (rows * p) as f64
 }
 
+/// The nonzero cells of a design, row by row (compressed rows): found once
+/// for all the passes of a fit, so that a pass reads a few cells per row
+/// instead of scanning every column for them.
+#[derive(Debug, Clone)]
+pub struct SparseRows {
+    /// Row i's cells are `start[i]..start[i + 1]` of `columns` and `values`.
+    start: Vec<usize>,
+    /// Column of each cell, increasing within a row.
+    columns: Vec<usize>,
+    values: Vec<f64>,
+}
+
+impl SparseRows {
+    /// The nonzero cells of a row-major `n x p` design.
+    fn new(x: &[f64], n: usize, p: usize) -> SparseRows {
+        let mut rows = SparseRows {
+            start: Vec::with_capacity(n + 1),
+            columns: Vec::new(),
+            values: Vec::new(),
+        };
+        rows.start.push(0);
+        for xi in x[..n * p].chunks_exact(p.max(1)) {
+            for (a, &v) in xi.iter().enumerate().filter(|(_, v)| **v != 0.0) {
+                rows.columns.push(a);
+                rows.values.push(v);
+            }
+            rows.start.push(rows.columns.len());
+        }
+        rows
+    }
+
+    /// The nonzero cells of a design that is wide and mostly zeros (the
+    /// designs whose passes go over nonzero cells), `None` for any other.
+    pub fn of_wide_sparse(x: &[f64], n: usize, p: usize) -> Option<SparseRows> {
+        is_wide_and_sparse(x, n, p).then(|| SparseRows::new(x, n, p))
+    }
+
+    /// The columns and values of row i's nonzero cells.
+    #[inline]
+    fn row(&self, i: usize) -> (&[usize], &[f64]) {
+        let cells = self.start[i]..self.start[i + 1];
+        (&self.columns[cells.clone()], &self.values[cells])
+    }
+}
+
+/// [`weighted_pass`], over the nonzero cells `rows` of the design when they
+/// are given (see [`SparseRows::of_wide_sparse`]) and the coefficients are
+/// finite: the same sums as [`weighted_pass`] on that design, to the bit.
+pub fn weighted_pass_with<F>(
+    x: &[f64],
+    n: usize,
+    p: usize,
+    rows: Option<&SparseRows>,
+    beta: &[f64],
+    offset: Option<&[f64]>,
+    row: F,
+) -> Pass
+where
+    F: Fn(usize, f64) -> (f64, f64, f64) + Sync,
+{
+    match rows {
+        Some(cells) if beta.iter().all(|b| b.is_finite()) => {
+            sparse_weighted_pass(cells, n, p, beta, offset, row)
+        }
+        _ => weighted_pass(x, n, p, beta, offset, row),
+    }
+}
+
 /// [`weighted_pass`] over the nonzero cells of each row only: `X'WX` gains
 /// `w_i x_ia x_ib` for each pair of nonzero cells of row i. Rows are taken
 /// in order on one thread, so the result does not depend on the number of
@@ -336,7 +404,7 @@ fn is_wide_and_sparse(x: &[f64], n: usize, p: usize) -> bool {
 /// nothing), unless a coefficient is not finite, where the dense pass is
 /// used.
 fn sparse_weighted_pass<F>(
-    x: &[f64],
+    cells: &SparseRows,
     n: usize,
     p: usize,
     beta: &[f64],
@@ -349,23 +417,20 @@ where
     let mut cross = vec![0.0; p * p];
     let mut xr = vec![0.0; p];
     let mut total = 0.0;
-    let mut nz: Vec<usize> = Vec::with_capacity(p);
     for i in 0..n {
-        let xi = &x[i * p..(i + 1) * p];
-        nz.clear();
-        nz.extend((0..p).filter(|&a| xi[a] != 0.0));
+        let (nz, xi) = cells.row(i);
         let mut eta = offset.map(|o| o[i]).unwrap_or(0.0);
-        for &a in &nz {
-            eta += xi[a] * beta[a];
+        for (&a, &v) in nz.iter().zip(xi) {
+            eta += v * beta[a];
         }
         let (wi, ri, si) = row(i, eta);
         total += si;
-        for &a in &nz {
-            let wa = wi * xi[a];
-            xr[a] += xi[a] * ri;
+        for (&a, &va) in nz.iter().zip(xi) {
+            let wa = wi * va;
+            xr[a] += va * ri;
             let line = &mut cross[a * p..(a + 1) * p];
-            for &b in &nz {
-                line[b] += wa * xi[b];
+            for (&b, &vb) in nz.iter().zip(xi) {
+                line[b] += wa * vb;
             }
         }
     }
@@ -856,7 +921,8 @@ pub fn tall_qr_r_weighted(x: &[f64], n: usize, p: usize, w: Option<&[f64]>) -> V
 
 /// Designs with more rows than this get their covariance from the
 /// cross-product when it is well-conditioned ([`well_conditioned_inverse`]),
-/// and their alias check from a screen of `X'X` ([`aliased_columns`]).
+/// and their alias check from a screen of `X'X` ([`aliased_columns`]; so do
+/// wide, mostly-zero designs of any size).
 pub const LARGE_ROWS: usize = 200_000;
 
 /// Largest condition number (1-norm, after scaling to unit diagonal) at
@@ -956,12 +1022,15 @@ pub const ALIAS_TOLERANCE: f64 = 1e-7;
 /// Columns of X that are (numerically) linear combinations of the columns
 /// before them, found as R's `lm`/`glm` find them: columns are taken in
 /// order, and a column whose residual on the kept columns before it is below
-/// `ALIAS_TOLERANCE` times its own norm is aliased.
+/// `ALIAS_TOLERANCE` times its own norm is aliased. A large design, or a
+/// wide, mostly-zero one (whose `X'X` is one cheap pass over its nonzero
+/// cells, where the dense QR costs more than its whole fit), is first
+/// screened by [`clearly_full_rank`].
 pub fn aliased_columns(x: &[f64], n: usize, p: usize) -> Vec<usize> {
     if p == 0 {
         return vec![];
     }
-    if n > LARGE_ROWS && clearly_full_rank(x, n, p) {
+    if (n > LARGE_ROWS || is_wide_and_sparse(x, n, p)) && clearly_full_rank(x, n, p) {
         return vec![];
     }
     // Columns of R have the same inner products as the columns of X.
@@ -1116,6 +1185,14 @@ mod tests {
         assert!(cross.iter().zip(&sparse.cross).all(|(a, b)| close(*b, *a)));
         assert!(xr.iter().zip(&sparse.xr).all(|(a, b)| close(*b, *a)));
         assert!(close(sparse.total, total));
+        // The nonzero cells found once give the same sums to the bit.
+        let cells = SparseRows::of_wide_sparse(&x, n, p).unwrap();
+        let again = weighted_pass_with(&x, n, p, Some(&cells), &beta, None, row);
+        let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&again.cross), bits(&sparse.cross));
+        assert_eq!(bits(&again.xr), bits(&sparse.xr));
+        assert_eq!(again.total.to_bits(), sparse.total.to_bits());
+        assert!(SparseRows::of_wide_sparse(&x[..20 * 4], 20, 4).is_none());
     }
 
     use super::*;
@@ -1173,6 +1250,32 @@ mod tests {
         for (u, v) in a.iter().zip(&b) {
             assert!((u - v).abs() < 1e-10 * v.abs().max(1.0));
         }
+    }
+
+    /// A wide fixed-effects design: its alias check is screened from `X'X`,
+    /// and a column that is aliased still goes to the QR and is named.
+    #[test]
+    fn wide_sparse_aliasing_is_screened_and_still_found() {
+        let (n, states) = (900, 80);
+        let p = states + 1;
+        let mut x = vec![0.0; n * p];
+        for i in 0..n {
+            let s = i % states;
+            x[i * p] = 1.0;
+            x[i * p + 1] = ((i * 37) % 101) as f64 / 101.0;
+            if s > 0 {
+                x[i * p + 1 + s] = 1.0;
+            }
+        }
+        assert!(is_wide_and_sparse(&x, n, p));
+        assert!(clearly_full_rank(&x, n, p));
+        assert!(aliased_columns(&x, n, p).is_empty());
+        // The last dummy's column made a copy of the one before it.
+        for i in 0..n {
+            x[i * p + p - 1] = x[i * p + p - 2];
+        }
+        assert!(!clearly_full_rank(&x, n, p));
+        assert_eq!(aliased_columns(&x, n, p), vec![p - 1]);
     }
 
     #[test]

@@ -383,8 +383,9 @@ fn separated_limit(
     infinite: &[(usize, f64)],
 ) -> Option<SeparatedLimit> {
     let design = f.design;
+    let boundary: std::collections::HashSet<usize> = sep.boundary_rows.iter().copied().collect();
     let keep_rows: Vec<usize> = (0..design.n)
-        .filter(|&i| sep.boundary_rows.contains(&design.data_row(i)))
+        .filter(|&i| boundary.contains(&design.data_row(i)))
         .collect();
     let keep_cols: Vec<usize> = (0..design.p)
         .filter(|j| !infinite.iter().any(|(k, _)| k == j))

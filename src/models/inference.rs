@@ -123,15 +123,36 @@ fn cluster_meat(prob: &Problem, scores: &[f64], groups: &[usize]) -> (Vec<f64>, 
         }
     }
     let mut meat = vec![0.0; p * p];
+    let mut nonzero = Vec::with_capacity(p);
     for k in 0..g {
-        let u = &sums[k * p..(k + 1) * p];
+        add_outer_product(&mut meat, &sums[k * p..(k + 1) * p], &mut nonzero);
+    }
+    (meat, g)
+}
+
+/// `meat += u u'` (p x p, row-major), over the nonzero entries of `u` only
+/// when all are finite: the products left out are zeros, so the sums are
+/// the same to the bit (the cluster sums of a fixed-effects design are
+/// mostly zeros; a cluster of one row has as many nonzeros as its row).
+/// `nonzero` is scratch.
+fn add_outer_product(meat: &mut [f64], u: &[f64], nonzero: &mut Vec<usize>) {
+    let p = u.len();
+    if !u.iter().all(|v| v.is_finite()) {
         for a in 0..p {
             for b in 0..p {
                 meat[a * p + b] += u[a] * u[b];
             }
         }
+        return;
     }
-    (meat, g)
+    nonzero.clear();
+    nonzero.extend((0..p).filter(|&a| u[a] != 0.0));
+    for &a in nonzero.iter() {
+        let line = &mut meat[a * p..(a + 1) * p];
+        for &b in nonzero.iter() {
+            line[b] += u[a] * u[b];
+        }
+    }
 }
 
 /// The ids of the intersection of two clusterings (each pair of ids that
@@ -522,5 +543,31 @@ mod tests {
         let r = find_root(|x| x * x - 2.0, 0.0, 3.0).unwrap();
         assert!((r - 2f64.sqrt()).abs() < 1e-11);
         assert!(find_root(|x| x * x + 1.0, 0.0, 3.0).is_none());
+    }
+
+    /// The outer products over nonzero entries equal the dense ones to the
+    /// bit, and a vector with a non-finite entry takes the dense loop.
+    #[test]
+    fn sparse_outer_products_are_the_dense_ones() {
+        let p = 7;
+        let vectors = [
+            vec![0.0, 1.5, 0.0, -0.25, 0.0, 0.0, 3.0e-7],
+            vec![-0.0, 0.0, 2.0, 0.0, 0.0, -1.0 / 3.0, 0.0],
+            vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+            vec![0.0, f64::INFINITY, 0.0, 0.0, 0.0, 0.0, 1.0],
+        ];
+        let (mut sparse, mut dense) = (vec![0.0; p * p], vec![0.0; p * p]);
+        let mut scratch = Vec::new();
+        for u in &vectors {
+            add_outer_product(&mut sparse, u, &mut scratch);
+            for a in 0..p {
+                for b in 0..p {
+                    dense[a * p + b] += u[a] * u[b];
+                }
+            }
+        }
+        for (s, d) in sparse.iter().zip(&dense) {
+            assert!(s.to_bits() == d.to_bits() || (s.is_nan() && d.is_nan()));
+        }
     }
 }

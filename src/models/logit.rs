@@ -184,11 +184,18 @@ pub type Evaluation = (f64, Vec<f64>, Vec<f64>);
 /// Deviance, information `X' W X` and score `X' (w (y - mu))` at `beta`, in
 /// one pass over the rows.
 pub fn evaluate(prob: &Problem, beta: &[f64]) -> Evaluation {
+    evaluate_with(prob, None, beta)
+}
+
+/// [`evaluate`], over the design's nonzero cells `cells` when given (the
+/// same values; see [`linalg::weighted_pass_with`]).
+fn evaluate_with(prob: &Problem, cells: Option<&linalg::SparseRows>, beta: &[f64]) -> Evaluation {
     if prob.p == 0 {
         let eta = prob.linear_predictor(beta);
         return (deviance(prob, &eta), vec![], vec![]);
     }
-    let pass = linalg::weighted_pass(prob.x, prob.n, prob.p, beta, prob.offset, |i, eta| {
+    let (x, n, p) = (prob.x, prob.n, prob.p);
+    let pass = linalg::weighted_pass_with(x, n, p, cells, beta, prob.offset, |i, eta| {
         row_terms(prob.y[i], prob.weight(i), eta)
     });
     (pass.total, pass.cross, pass.xr)
@@ -198,9 +205,12 @@ pub fn evaluate(prob: &Problem, beta: &[f64]) -> Evaluation {
 pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
     let p = prob.p;
     let mut beta: Vec<f64> = start.map(|s| s.to_vec()).unwrap_or_else(|| vec![0.0; p]);
+    // A wide, mostly-zero design's nonzero cells, found once for every pass.
+    let cells = linalg::SparseRows::of_wide_sparse(prob.x, prob.n, p);
+    let cells = cells.as_ref();
     let (mut dev, mut info, mut score) = match prob.known_at_zero(&beta) {
         Some(z) => (z.deviance, z.information.clone(), z.score.clone()),
-        None => evaluate(prob, &beta),
+        None => evaluate_with(prob, cells, &beta),
     };
     let mut history = vec![Iteration {
         iteration: 0,
@@ -238,7 +248,7 @@ pub fn fit(prob: &Problem, start: Option<&[f64]>, control: &Control) -> Fit {
             }
         }
         let (new_beta, (new_dev, new_info, new_score), halvings) =
-            halving_step(prob, &beta, &step, dev, control);
+            halving_step(prob, cells, &beta, &step, dev, control);
         let change = (new_dev - dev).abs() / (new_dev.abs() + 0.1);
         let small_step = small_change(&new_beta, &beta);
         beta = new_beta;
@@ -303,10 +313,12 @@ fn cheap_last_step(
 }
 
 /// The step with step-halving: the new estimate, its evaluation (deviance,
-/// information and score) and the number of halvings. Each candidate is
-/// evaluated in full, so an accepted step needs no further pass over the data.
+/// information and score; over the nonzero `cells` when given) and the
+/// number of halvings. Each candidate is evaluated in full, so an accepted
+/// step needs no further pass over the data.
 fn halving_step(
     prob: &Problem,
+    cells: Option<&linalg::SparseRows>,
     beta: &[f64],
     step: &[f64],
     dev: f64,
@@ -316,7 +328,7 @@ fn halving_step(
     let mut halvings = 0;
     loop {
         let cand: Vec<f64> = beta.iter().zip(step).map(|(b, s)| b + factor * s).collect();
-        let evaluation = evaluate(prob, &cand);
+        let evaluation = evaluate_with(prob, cells, &cand);
         if acceptable(evaluation.0, dev) || halvings >= control.max_halvings {
             return (cand, evaluation, halvings);
         }
