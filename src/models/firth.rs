@@ -52,11 +52,25 @@ struct State {
 /// Up to this many rows the fitted probabilities of a pass are kept.
 const KEEP_MU_ROWS: usize = 4096;
 
-/// l* at `beta`, from one pass over the rows (deviance and `X'WX`).
-fn evaluate(prob: &Problem, beta: &[f64]) -> Option<State> {
+/// l* at `beta`, from one pass over the rows (deviance and `X'WX`), over
+/// the design's nonzero cells `cells` when given (a wide, mostly-zero
+/// design; see [`linalg::SparseRows::of_wide_sparse`]).
+fn evaluate(prob: &Problem, cells: Cells, beta: &[f64]) -> Option<State> {
     let mut mu = None;
     let (deviance, info) = match prob.known_at_zero(beta) {
         Some(z) => (z.deviance, z.information.clone()),
+        None if cells.is_some() && beta.iter().all(|b| b.is_finite()) => {
+            let pass = linalg::weighted_pass_with(
+                prob.x,
+                prob.n,
+                prob.p,
+                cells,
+                beta,
+                prob.offset,
+                |i, eta| logit::row_terms(prob.y[i], prob.weight(i), eta),
+            );
+            (pass.total, pass.cross)
+        }
         None if prob.n <= KEEP_MU_ROWS && prob.p > 0 => {
             use std::sync::atomic::{AtomicU64, Ordering};
             let kept: Vec<AtomicU64> = (0..prob.n).map(|_| AtomicU64::new(0)).collect();
@@ -97,23 +111,25 @@ fn score_factor(y: f64, weight: f64, mu: f64, q: f64) -> f64 {
     weight * (y - mu) + hat * (0.5 - mu)
 }
 
-/// The modified score (gradient of l*) at `beta`: one more pass.
-fn modified_score(prob: &Problem, beta: &[f64], s: &State) -> Vec<f64> {
-    linalg::quadratic_pass(
-        prob.x,
-        prob.n,
-        prob.p,
-        beta,
-        prob.offset,
-        &s.linv,
-        |i, eta, q| {
-            let mu = match &s.mu {
-                Some(mu) => mu[i],
-                None => logit::logistic(eta),
-            };
-            score_factor(prob.y[i], prob.weight(i), mu, q)
-        },
-    )
+/// The nonzero cells of a wide, mostly-zero design, found once per fit.
+type Cells<'a> = Option<&'a linalg::SparseRows>;
+
+/// The modified score (gradient of l*) at `beta`: one more pass (over the
+/// nonzero cells when given).
+fn modified_score(prob: &Problem, cells: Cells, beta: &[f64], s: &State) -> Vec<f64> {
+    let factor = |i: usize, eta: f64, q: f64| {
+        let mu = match &s.mu {
+            Some(mu) => mu[i],
+            None => logit::logistic(eta),
+        };
+        score_factor(prob.y[i], prob.weight(i), mu, q)
+    };
+    match cells {
+        Some(c) if beta.iter().all(|b| b.is_finite()) => {
+            linalg::sparse_quadratic_pass(c, prob.n, prob.p, beta, prob.offset, &s.linv, factor)
+        }
+        _ => linalg::quadratic_pass(prob.x, prob.n, prob.p, beta, prob.offset, &s.linv, factor),
+    }
 }
 
 /// Per-observation modified-score factors `e_i`, with `U*_i = e_i x_i`.
@@ -196,7 +212,9 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
         }
     }
     let free: Vec<usize> = (0..p).filter(|&j| fixed[j].is_none()).collect();
-    let mut state = evaluate(prob, &beta)?;
+    let cells = linalg::SparseRows::of_wide_sparse(prob.x, prob.n, p);
+    let cells = cells.as_ref();
+    let mut state = evaluate(prob, cells, &beta)?;
     // The modified score at `beta`, when already computed.
     let mut known_score: Option<Vec<f64>> = None;
     let mut converged = free.is_empty();
@@ -205,7 +223,7 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
         iterations += 1;
         let score = match known_score.take() {
             Some(s) => s,
-            None => modified_score(prob, &beta, &state),
+            None => modified_score(prob, cells, &beta, &state),
         };
         let mut step = ascent_step(prob, &beta, &free, &state, &score, iterations)?;
         let largest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));
@@ -221,7 +239,8 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
             converged = true;
             break;
         }
-        let Some((cand, s, cand_score)) = line_search(prob, &beta, &free, &step, &state, &score)
+        let Some((cand, s, cand_score)) =
+            line_search(prob, cells, &beta, &free, &step, &state, &score)
         else {
             // Neither l* nor the score can be improved above rounding.
             converged = norm_free(&free, &score) < 1e-8;
@@ -231,7 +250,7 @@ pub fn fit(prob: &Problem, fixed: &[Option<f64>], start: Option<&[f64]>) -> Opti
         state = s;
         known_score = cand_score;
     }
-    Some(finish(prob, beta, state, converged, iterations))
+    Some(finish(prob, cells, beta, state, converged, iterations))
 }
 
 /// The step of iteration `iterations` on the free coefficients: a Newton
@@ -275,6 +294,7 @@ fn norm_free(free: &[usize], u: &[f64]) -> f64 {
 /// |U*|, same l* up to rounding).
 fn line_search(
     prob: &Problem,
+    cells: Cells,
     beta: &[f64],
     free: &[usize],
     step: &[f64],
@@ -288,7 +308,7 @@ fn line_search(
         for (t, &j) in free.iter().enumerate() {
             cand[j] += factor * step[t];
         }
-        if let Some(s) = evaluate(prob, &cand) {
+        if let Some(s) = evaluate(prob, cells, &cand) {
             let noise = 1e-12 * (state.penalized.abs() + 1.0);
             let change = s.penalized - state.penalized;
             let flat = change.abs() <= noise;
@@ -299,7 +319,7 @@ fn line_search(
             let take = change > noise
                 || (flat && attempt > 0)
                 || (flat && {
-                    let u = modified_score(prob, &cand, &s);
+                    let u = modified_score(prob, cells, &cand, &s);
                     let lower = norm_free(free, &u) < norm_old;
                     cand_score = Some(u);
                     lower
@@ -316,6 +336,7 @@ fn line_search(
 /// The fit at the estimate: fitted values and hat values.
 fn finish(
     prob: &Problem,
+    cells: Cells,
     beta: Vec<f64>,
     state: State,
     converged: bool,
@@ -324,7 +345,10 @@ fn finish(
     let p = prob.p;
     let eta = prob.linear_predictor(&beta);
     let mu = linalg::row_map(prob.n, |i| logit::logistic(eta[i]));
-    let mut hat = linalg::quadratic_forms(prob.x, prob.n, p, &state.linv);
+    let mut hat = match cells {
+        Some(c) => linalg::sparse_quadratic_forms(c, prob.n, p, &state.linv),
+        None => linalg::quadratic_forms(prob.x, prob.n, p, &state.linv),
+    };
     for (i, h) in hat.iter_mut().enumerate() {
         *h *= prob.weight(i) * mu[i] * (1.0 - mu[i]);
     }
@@ -541,8 +565,9 @@ mod tests {
             prob.weights = Some(&weights);
             prob.offset = Some(&offset);
             let beta: Vec<f64> = (0..p).map(|j| 0.4 - 0.15 * j as f64).collect();
-            let score = |b: &[f64]| modified_score(&prob, b, &evaluate(&prob, b).unwrap());
-            let state = evaluate(&prob, &beta).unwrap();
+            let score =
+                |b: &[f64]| modified_score(&prob, None, b, &evaluate(&prob, None, b).unwrap());
+            let state = evaluate(&prob, None, &beta).unwrap();
             let h = negative_hessian(&prob, &beta, &state);
             let step = 1e-6;
             for l in 0..p {

@@ -14,8 +14,9 @@
 #
 # Run from the repository root:  Rscript tests/r/comparative_reference.R
 # Needs: r-base-core, r-cran-sandwich, r-cran-brglm2 (Debian packages).
-# Writes tests/data/state_panel.csv, tests/data/state_panel_separated.csv
-# and tests/reference/comparative.csv (model,quantity,term,value).
+# Writes tests/data/state_panel.csv, tests/data/state_panel_separated.csv,
+# tests/data/state_panel_wide.csv and tests/reference/comparative.csv
+# (model,quantity,term,value).
 
 suppressPackageStartupMessages({
   library(sandwich)
@@ -97,6 +98,44 @@ add_se("pooled_firth", "se_cluster_treaty",
 add_se("pooled_firth", "se_cluster_two_way",
        vcovCL(firth_scores, cluster = sep[, c("state", "treaty_id")]))
 add("pooled_firth", "n", "", nrow(X))
+
+# Firth on a wide panel (120 states x 20 instruments: 122 columns, about 2.5 %
+# of the cells nonzero), where the engine's passes go over each row's
+# nonzero cells; several states join every instrument, so the auto rule
+# chooses Firth. Drawn after the panels above, so their values are unchanged.
+states_w <- c("CHN", sprintf("W%03d", 1:119))
+n_tw <- 20
+treaty_w <- sprintf("w%02d", 1:n_tw)
+cost_w <- round(runif(n_tw), 4)
+u_tw <- rnorm(n_tw, sd = 0.6)
+a_sw <- rnorm(length(states_w), sd = 0.9)
+dw <- expand.grid(treaty_id = treaty_w, state = states_w, stringsAsFactors = FALSE)
+dw <- dw[, c("state", "treaty_id")]
+dw$sovereignty_cost <- cost_w[match(dw$treaty_id, treaty_w)]
+dw$china <- as.integer(dw$state == "CHN")
+eta_w <- 0.8 + a_sw[match(dw$state, states_w)] - 2.0 * dw$sovereignty_cost -
+  1.5 * dw$china * dw$sovereignty_cost + u_tw[match(dw$treaty_id, treaty_w)]
+dw$joined <- rbinom(nrow(dw), 1, plogis(eta_w))
+dw$joined[dw$state %in% c("W010", "W020", "W030")] <- 1L
+write.csv(dw, "tests/data/state_panel_wide.csv", row.names = FALSE, quote = FALSE)
+fw <- glm(form, family = binomial, data = dw, method = "brglmFit",
+          type = "AS_mean", control = brglmControl(epsilon = 1e-13, maxit = 500))
+Xw <- model.matrix(fw)
+muw <- fitted(fw)
+ww <- muw * (1 - muw)
+xtwx_inv_w <- solve(crossprod(Xw, ww * Xw))
+hw <- ww * rowSums((Xw %*% xtwx_inv_w) * Xw)
+firth_scores_w <- structure(list(
+  ef = (dw$joined - muw + hw * (0.5 - muw)) * Xw,
+  bread = nrow(Xw) * xtwx_inv_w,
+  na.action = NULL
+), class = "firth_scores")
+b <- coef(fw)
+for (k in seq_along(b)) add("pooled_firth_wide", "estimate", names(b)[k], b[k])
+add_se("pooled_firth_wide", "se_model", xtwx_inv_w)
+add_se("pooled_firth_wide", "se_cluster_treaty",
+       vcovCL(firth_scores_w, cluster = dw[, "treaty_id", drop = FALSE]))
+add("pooled_firth_wide", "n", "", nrow(Xw))
 
 res <- do.call(rbind, out)
 write.csv(res, "tests/reference/comparative.csv", row.names = FALSE)
