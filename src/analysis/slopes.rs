@@ -16,6 +16,7 @@ use crate::results::{
     AnalysisResult, FigureData, FigureName, Number, StateSlopePlot, StateSlopeRow, TableOut,
 };
 use crate::state_panel::{self, StatePanel};
+use rayon::prelude::*;
 
 /// One state's fitted slope.
 struct Slope {
@@ -82,9 +83,9 @@ fn state_slopes(
     fs.method = ss.method;
     fs.level = spec.level();
     fs.ci = CiMethod::Default;
-    let mut out = Vec::new();
-    let mut skipped = Vec::new();
-    for state in comparative::states_in(panel) {
+    // Each state's fit on its own rows, in parallel; collected in the
+    // states' order, so the result does not depend on the thread count.
+    let fit_state = |state: String| -> Result<Option<std::result::Result<Slope, String>>> {
         let rows: Vec<_> = panel
             .rows
             .iter()
@@ -100,15 +101,14 @@ fn state_slopes(
         let fit = match models::fit_table(&table, &fs) {
             Ok(f) => f,
             Err(Error::NotEstimable { rule, .. }) => {
-                skipped.push(format!("{state} ({rule})"));
-                continue;
+                return Ok(Some(Err(format!("{state} ({rule})"))))
             }
             Err(e) => return Err(e),
         };
         let Some(c) = fit.coefficients.iter().find(|c| c.term == ss.cost_variable) else {
-            continue;
+            return Ok(None);
         };
-        out.push(Slope {
+        Ok(Some(Ok(Slope {
             row: StateSlopeRow {
                 china: state == CHINA,
                 state,
@@ -119,7 +119,19 @@ fn state_slopes(
             },
             n,
             events,
-        });
+        })))
+    };
+    let fitted: Vec<_> = comparative::states_in(panel)
+        .into_par_iter()
+        .map(fit_state)
+        .collect::<Result<_>>()?;
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for f in fitted.into_iter().flatten() {
+        match f {
+            Ok(slope) => out.push(slope),
+            Err(why) => skipped.push(why),
+        }
     }
     if !skipped.is_empty() {
         result.notes.push(format!(
