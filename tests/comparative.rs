@@ -1,5 +1,5 @@
-//! The comparative analyses (c1-c4 against the peers, c6 against every
-//! state): China's rows of the state panel are the China panel's outcomes;
+//! The comparative analyses (c1-c4 against the peers, c6 and c7 against
+//! every state): China's rows of the state panel are the China panel's outcomes;
 //! with China only they are not estimable and say so without failing the
 //! run; and on fixture datasets of 17 states (China, 15 synthetic peers
 //! under peer codes and one synthetic state outside the peer group, from
@@ -17,12 +17,13 @@ use sovcost::results::{AnalysisResult, Verdict};
 use sovcost::state_panel::{state_panel, state_table};
 use std::path::Path;
 
-const COMPARATIVE: [&str; 5] = [
+const COMPARATIVE: [&str; 6] = [
     "c1_pooled_states",
     "c2_state_slopes",
     "c3_state_gaps",
     "c4_state_hazard",
     "c6_all_states_pooled",
+    "c7_all_states_slopes",
 ];
 
 /// A pseudo-uniform number in [0, 1) from a text (FNV-1a), so the fixture
@@ -250,6 +251,7 @@ fn comparative_verdicts_are_supported_where_china_is_more_cost_sensitive() {
     let slopes = &results[1];
     assert_eq!(number(slopes, "china_slope_rank"), 1.0);
     assert_eq!(number(&results[2], "china_gap_rank"), 1.0);
+    assert_eq!(number(&results[5], "china_slope_rank"), 1.0);
     // C1-C4 compare China with its peers (16 here); C6 with every state,
     // XAP included, on the instruments every state has a status for (FRA
     // and CAN lack some rows).
@@ -287,5 +289,7 @@ fn comparative_verdicts_flip_on_counter_data() {
     }
     let slopes = &results[1];
     assert_eq!(number(slopes, "china_slope_rank"), 16.0);
+    // Among all 17 states (C7), XAP included: the least steep.
+    assert_eq!(number(&results[5], "china_slope_rank"), 17.0);
     assert!(number(&results[2], "china_gap_minus_peers") < 0.0);
 }
