@@ -482,10 +482,10 @@ fn firth_estimates(f: &Fitting, warnings: &mut Vec<String>) -> Result<Estimates>
             fit.iterations
         ));
     }
-    let bread = linalg::inverse_information(prob.x, prob.n, p, &fit.information, |i| {
-        prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
-    })
-    .ok_or_else(|| Error::not_estimable("the penalized information is singular"))?;
+    let w = |i: usize| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]);
+    let route = inference::bread_for(&spec.vcov);
+    let bread = linalg::inverse_information(prob.x, prob.n, p, &fit.information, w, route)
+        .ok_or_else(|| Error::not_estimable("the penalized information is singular"))?;
     stage("Firth fit", t1);
     let vcov = if spec.vcov == VcovType::Model {
         bread

@@ -302,6 +302,16 @@ pub fn sandwich_covariance(
     Ok(cov)
 }
 
+/// Where the bread of a covariance of this type may come from: a two-way
+/// cluster covariance keeps the QR's bread on a wide, mostly-zero design
+/// (see [`linalg::Bread`]).
+pub fn bread_for(vcov: &VcovType) -> linalg::Bread {
+    match vcov {
+        VcovType::TwoWayCluster(..) => linalg::Bread::Large,
+        _ => linalg::Bread::LargeOrSparse,
+    }
+}
+
 /// ML covariance of the given type.
 pub fn ml_covariance(
     prob: &Problem,
@@ -309,9 +319,9 @@ pub fn ml_covariance(
     vcov: &VcovType,
     clusters: Option<&[ClusterIds]>,
 ) -> Result<Vec<f64>> {
-    let bread = linalg::inverse_information(prob.x, prob.n, prob.p, &fit.information, |i| {
-        prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i])
-    })
+    let (x, n, p) = (prob.x, prob.n, prob.p);
+    let w = |i: usize| prob.weight(i) * fit.mu[i] * (1.0 - fit.mu[i]);
+    let bread = linalg::inverse_information(x, n, p, &fit.information, w, bread_for(vcov))
     .ok_or_else(|| {
         Error::not_estimable(
             "the information matrix is singular at the estimate: standard errors cannot be computed (separation or collinearity)",
