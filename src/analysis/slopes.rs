@@ -10,7 +10,7 @@ use super::comparative::{self, Needed};
 use super::spec::{Model, SlopesSpec, Spec};
 use super::{base_result, push_table, Context};
 use crate::error::{Error, Result};
-use crate::models::{self, CiMethod, FitSpec};
+use crate::models::{self, CiMethod, FitSpec, TestMethod};
 use crate::panel::CHINA;
 use crate::results::{
     AnalysisResult, FigureData, FigureName, Number, StateSlopePlot, StateSlopeRow, TableOut,
@@ -83,6 +83,13 @@ fn state_slopes(
     fs.method = ss.method;
     fs.level = spec.level();
     fs.ci = CiMethod::Default;
+    // Without the slopes table or the forest plot only the estimates rank
+    // the states, and only China's interval is shown: the others skip the
+    // profile intervals and likelihood-ratio tests (dozens of refits each).
+    let shown = spec.outputs.table("slopes") || spec.outputs.figure(FigureName::StateSlopes);
+    let mut quick = fs.clone();
+    quick.ci = CiMethod::Wald;
+    quick.tests = TestMethod::Wald;
     // Each state's fit on its own rows, in parallel; collected in the
     // states' order, so the result does not depend on the thread count.
     let fit_state = |state: String| -> Result<Option<std::result::Result<Slope, String>>> {
@@ -98,7 +105,8 @@ fn state_slopes(
             .count();
         let n = rows.len();
         let table = state_panel::state_table(&panel.with_rows(rows))?;
-        let fit = match models::fit_table(&table, &fs) {
+        let how = if shown || state == CHINA { &fs } else { &quick };
+        let fit = match models::fit_table(&table, how) {
             Ok(f) => f,
             Err(Error::NotEstimable { rule, .. }) => {
                 return Ok(Some(Err(format!("{state} ({rule})"))))
