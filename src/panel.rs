@@ -284,12 +284,13 @@ impl<'a> ChinaFacts<'a> {
             .filter(|r| st.get(r, "state") == CHINA)
             .map(|r| (st.get(r, "treaty_id"), r))
             .collect();
-        let acts = data
-            .acts_by_state_and_instrument()
-            .into_iter()
-            .filter(|((state, _), _)| *state == CHINA)
-            .map(|((_, treaty), rows)| (treaty, rows))
-            .collect();
+        let a = &data.actions;
+        let mut acts: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+        for r in a.rows.iter().filter(|r| a.get(r, "state") == CHINA) {
+            if crate::outcome::counts_for(CHINA, a.get(r, "actor")) {
+                acts.entry(a.get(r, "treaty_id")).or_default().push(r);
+            }
+        }
         ChinaFacts { status, acts }
     }
 

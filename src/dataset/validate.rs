@@ -456,7 +456,7 @@ impl Dataset {
                 .get(&(state, treaty))
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            self.check_status_acts(i, r, status, acts, &mut push);
+            self.check_status_acts(i, r, status, kind, acts, &mut push);
         }
         for (id, _) in kinds {
             if !seen.contains_key(&("CHN", id)) {
@@ -477,16 +477,20 @@ impl Dataset {
         i: usize,
         r: &Row,
         status: crate::outcome::Status,
+        kind: crate::outcome::InstrumentKind,
         counting: &[&Row],
         push: &mut dyn FnMut(usize, &str, String),
     ) {
-        use crate::outcome::{DateSpan, Role};
+        use crate::outcome::{ActionKind, DateSpan, Role};
         let st = &self.status;
         let state = st.get(r, "state");
         let treaty = st.get(r, "treaty_id");
         let acts: Vec<(Role, &str)> = counting
             .iter()
-            .filter_map(|x| Some((self.role(x)?, self.actions.get(x, "date"))))
+            .filter_map(|x| {
+                let role = ActionKind::parse(self.actions.get(x, "action"))?.role(kind);
+                Some((role, self.actions.get(x, "date")))
+            })
             .collect();
         let roles: Vec<Role> = acts.iter().map(|(r, _)| *r).collect();
         let dated: Vec<(Role, Option<DateSpan>)> =
