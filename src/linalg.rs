@@ -1032,9 +1032,10 @@ pub const LARGE_ROWS: usize = 200_000;
 /// below what any reported digit needs.
 const CHOLESKY_MAX_CONDITION: f64 = 1e6;
 
-/// The inverse of an SPD cross-product through its Cholesky factor, after
-/// scaling it to unit diagonal; `None` if it is not clearly well-conditioned.
-fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
+/// An SPD matrix scaled to unit diagonal, `D^-1/2 A D^-1/2`: the scale
+/// `D^-1/2`, the inverse of the scaled matrix, and its 1-norm condition
+/// number; `None` if it is not numerically positive definite.
+fn scaled_inverse(a: &[f64], p: usize) -> Option<(Vec<f64>, Vec<f64>, f64)> {
     let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
     if d.iter().any(|v| v.is_nan() || *v <= 0.0) {
         return None;
@@ -1049,7 +1050,15 @@ fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
             .map(|j| (0..p).map(|i| m[i * p + j].abs()).sum::<f64>())
             .fold(0.0, f64::max)
     };
-    if norm1(&scaled) * norm1(&inv) > CHOLESKY_MAX_CONDITION {
+    let condition = norm1(&scaled) * norm1(&inv);
+    Some((scale, inv, condition))
+}
+
+/// The inverse of an SPD cross-product through its Cholesky factor, after
+/// scaling it to unit diagonal; `None` if it is not clearly well-conditioned.
+fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
+    let (scale, inv, condition) = scaled_inverse(a, p)?;
+    if condition > CHOLESKY_MAX_CONDITION {
         return None;
     }
     Some(
@@ -1063,21 +1072,7 @@ fn well_conditioned_inverse(a: &[f64], p: usize) -> Option<Vec<f64>> {
 /// diagonal (from its inverse); `None` if it is not numerically positive
 /// definite.
 pub fn scaled_condition(a: &[f64], p: usize) -> Option<f64> {
-    let d: Vec<f64> = (0..p).map(|i| a[i * p + i]).collect();
-    if d.iter().any(|v| v.is_nan() || *v <= 0.0) {
-        return None;
-    }
-    let scale: Vec<f64> = d.iter().map(|v| 1.0 / v.sqrt()).collect();
-    let scaled: Vec<f64> = (0..p * p)
-        .map(|k| a[k] * scale[k / p] * scale[k % p])
-        .collect();
-    let inv = spd_inverse(&scaled, p)?;
-    let norm1 = |m: &[f64]| -> f64 {
-        (0..p)
-            .map(|j| (0..p).map(|i| m[i * p + j].abs()).sum::<f64>())
-            .fold(0.0, f64::max)
-    };
-    Some(norm1(&scaled) * norm1(&inv))
+    scaled_inverse(a, p).map(|(_, _, condition)| condition)
 }
 
 /// `(X' W X)^-1` computed from the QR decomposition of `W^(1/2) X`, as R's
