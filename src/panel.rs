@@ -284,13 +284,7 @@ impl<'a> ChinaFacts<'a> {
             .filter(|r| st.get(r, "state") == CHINA)
             .map(|r| (st.get(r, "treaty_id"), r))
             .collect();
-        let a = &data.actions;
-        let mut acts: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-        for r in a.rows.iter().filter(|r| a.get(r, "state") == CHINA) {
-            if crate::outcome::counts_for(CHINA, a.get(r, "actor")) {
-                acts.entry(a.get(r, "treaty_id")).or_default().push(r);
-            }
-        }
+        let acts = data.acts_of_state_by_instrument(CHINA);
         ChinaFacts { status, acts }
     }
 

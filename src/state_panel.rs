@@ -11,7 +11,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::dataset::{Dataset, Row};
 use crate::error::Result;
-use crate::outcome::counts_for;
 use crate::panel::{self, PanelOptions, TreatyRecord, CHINA, PRC_UN_SEAT};
 use crate::table::{Column, Table};
 
@@ -100,16 +99,7 @@ pub fn state_panel(data: &Dataset, opts: &PanelOptions) -> StatePanel {
             .entry((st.get(r, "state"), st.get(r, "treaty_id")))
             .or_insert(r);
     }
-    let a = &data.actions;
-    let mut acts: HashMap<(&str, &str), Vec<&Row>> = HashMap::new();
-    for r in &a.rows {
-        let state = a.get(r, "state");
-        if counts_for(state, a.get(r, "actor")) {
-            acts.entry((state, a.get(r, "treaty_id")))
-                .or_default()
-                .push(r);
-        }
-    }
+    let acts = data.acts_by_state_and_instrument();
     let mut rows = Vec::with_capacity(states.len() * treaties.len());
     for state in &states {
         for (k, t) in treaties.iter().enumerate() {

@@ -344,35 +344,42 @@ impl Dataset {
             .and_then(|r| crate::outcome::InstrumentKind::parse(t.get(r, "kind")))
     }
 
-    /// The action rows of `state` in an instrument that count for the state
-    /// (for China, the People's Republic's; `outcome::counts_for`).
-    pub fn acts_counting_for<'a>(&'a self, state: &'a str, treaty_id: &'a str) -> Vec<&'a Row> {
+    /// Every action row that counts for its state (for China, the People's
+    /// Republic's; `outcome::counts_for`), with its state and instrument, in
+    /// file order.
+    fn counting_acts(&self) -> impl Iterator<Item = (&str, &str, &Row)> {
         let a = &self.actions;
-        a.rows
-            .iter()
-            .filter(|r| {
-                a.get(r, "treaty_id") == treaty_id
-                    && a.get(r, "state") == state
-                    && crate::outcome::counts_for(state, a.get(r, "actor"))
-            })
+        a.rows.iter().filter_map(move |r| {
+            let state = a.get(r, "state");
+            crate::outcome::counts_for(state, a.get(r, "actor"))
+                .then(|| (state, a.get(r, "treaty_id"), r))
+        })
+    }
+
+    /// The action rows of `state` in an instrument that count for the state.
+    pub fn acts_counting_for<'a>(&'a self, state: &'a str, treaty_id: &'a str) -> Vec<&'a Row> {
+        self.counting_acts()
+            .filter(|(s, t, _)| *s == state && *t == treaty_id)
+            .map(|(_, _, r)| r)
             .collect()
     }
 
-    /// Every action row that counts for its state (as
-    /// [`Dataset::acts_counting_for`] selects them), grouped by state and
-    /// instrument in file order: one pass, for callers that look up many
+    /// The acts that count ([`Dataset::acts_counting_for`]), grouped by state
+    /// and instrument in file order: one pass, for callers that look up many
     /// pairs.
     pub fn acts_by_state_and_instrument(&self) -> BTreeMap<(&str, &str), Vec<&Row>> {
-        let a = &self.actions;
         let mut index: BTreeMap<(&str, &str), Vec<&Row>> = BTreeMap::new();
-        for r in &a.rows {
-            let state = a.get(r, "state");
-            if crate::outcome::counts_for(state, a.get(r, "actor")) {
-                index
-                    .entry((state, a.get(r, "treaty_id")))
-                    .or_default()
-                    .push(r);
-            }
+        for (state, treaty, r) in self.counting_acts() {
+            index.entry((state, treaty)).or_default().push(r);
+        }
+        index
+    }
+
+    /// The acts that count for one state, grouped by instrument in file order.
+    pub fn acts_of_state_by_instrument(&self, state: &str) -> BTreeMap<&str, Vec<&Row>> {
+        let mut index: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+        for (_, treaty, r) in self.counting_acts().filter(|(s, _, _)| *s == state) {
+            index.entry(treaty).or_default().push(r);
         }
         index
     }
