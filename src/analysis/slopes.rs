@@ -18,6 +18,15 @@ use crate::results::{
 use crate::state_panel::{self, StatePanel};
 use rayon::prelude::*;
 
+/// What fitting one state's model gives.
+enum StateFit {
+    Slope(Slope),
+    /// The data cannot fit it (the state and the rule, for the note).
+    NotEstimable(String),
+    /// The fit has no cost coefficient (the term was dropped).
+    NoCostTerm,
+}
+
 /// One state's fitted slope.
 struct Slope {
     row: StateSlopeRow,
@@ -92,7 +101,7 @@ fn state_slopes(
     quick.tests = TestMethod::Wald;
     // Each state's fit on its own rows, in parallel; collected in the
     // states' order, so the result does not depend on the thread count.
-    let fit_state = |state: String| -> Result<Option<std::result::Result<Slope, String>>> {
+    let fit_state = |state: String| -> Result<StateFit> {
         let rows: Vec<_> = panel
             .rows
             .iter()
@@ -109,14 +118,14 @@ fn state_slopes(
         let fit = match models::fit_table(&table, how) {
             Ok(f) => f,
             Err(Error::NotEstimable { rule, .. }) => {
-                return Ok(Some(Err(format!("{state} ({rule})"))))
+                return Ok(StateFit::NotEstimable(format!("{state} ({rule})")))
             }
             Err(e) => return Err(e),
         };
         let Some(c) = fit.coefficients.iter().find(|c| c.term == ss.cost_variable) else {
-            return Ok(None);
+            return Ok(StateFit::NoCostTerm);
         };
-        Ok(Some(Ok(Slope {
+        Ok(StateFit::Slope(Slope {
             row: StateSlopeRow {
                 china: state == CHINA,
                 state,
@@ -127,7 +136,7 @@ fn state_slopes(
             },
             n,
             events,
-        })))
+        }))
     };
     let fitted: Vec<_> = comparative::states_in(panel)
         .into_par_iter()
@@ -135,10 +144,11 @@ fn state_slopes(
         .collect::<Result<_>>()?;
     let mut out = Vec::new();
     let mut skipped = Vec::new();
-    for f in fitted.into_iter().flatten() {
+    for f in fitted {
         match f {
-            Ok(slope) => out.push(slope),
-            Err(why) => skipped.push(why),
+            StateFit::Slope(slope) => out.push(slope),
+            StateFit::NotEstimable(why) => skipped.push(why),
+            StateFit::NoCostTerm => {}
         }
     }
     if !skipped.is_empty() {
