@@ -24,23 +24,31 @@ suppressPackageStartupMessages({
 })
 options(digits = 17)
 
+# A panel of `states` x `n_t` instruments named `prefix`01...: cost per
+# instrument, instrument and state effects, China's extra cost slope -1.5.
+# The draws come in this order (costs, instrument effects, state effects,
+# outcomes), so each panel's values depend only on the seed and the panels
+# drawn before it.
+simulate_panel <- function(states, n_t, prefix, intercept, slope, sd_t, sd_s) {
+  treaty_id <- sprintf(paste0(prefix, "%02d"), 1:n_t)
+  cost <- round(runif(n_t), 4)
+  u_t <- rnorm(n_t, sd = sd_t)
+  a_s <- rnorm(length(states), sd = sd_s)
+  d <- expand.grid(treaty_id = treaty_id, state = states, stringsAsFactors = FALSE)
+  d <- d[, c("state", "treaty_id")]
+  d$sovereignty_cost <- cost[match(d$treaty_id, treaty_id)]
+  d$china <- as.integer(d$state == "CHN")
+  eta <- intercept + a_s[match(d$state, states)] + slope * d$sovereignty_cost -
+    1.5 * d$china * d$sovereignty_cost + u_t[match(d$treaty_id, treaty_id)]
+  d$joined <- rbinom(nrow(d), 1, plogis(eta))
+  d
+}
+
 # A synthetic panel: 16 states x 40 instruments, a cost per instrument, a
 # state effect, an instrument effect (so that clustering by instrument
 # matters), and a steeper cost slope for China.
 set.seed(20141010)
-states <- c("CHN", sprintf("S%02d", 1:15))
-n_t <- 40
-treaty_id <- sprintf("t%02d", 1:n_t)
-cost <- round(runif(n_t), 4)
-u_t <- rnorm(n_t, sd = 0.8)
-a_s <- rnorm(length(states), sd = 0.7)
-d <- expand.grid(treaty_id = treaty_id, state = states, stringsAsFactors = FALSE)
-d <- d[, c("state", "treaty_id")]
-d$sovereignty_cost <- cost[match(d$treaty_id, treaty_id)]
-d$china <- as.integer(d$state == "CHN")
-eta <- 1.2 + a_s[match(d$state, states)] - 2.5 * d$sovereignty_cost -
-  1.5 * d$china * d$sovereignty_cost + u_t[match(d$treaty_id, treaty_id)]
-d$joined <- rbinom(nrow(d), 1, plogis(eta))
+d <- simulate_panel(c("CHN", sprintf("S%02d", 1:15)), 40, "t", 1.2, -2.5, 0.8, 0.7)
 write.csv(d, "tests/data/state_panel.csv", row.names = FALSE, quote = FALSE)
 
 # The same panel with one state (S15) joining every instrument: its fixed
@@ -78,64 +86,49 @@ add("pooled_ml", "n", "", nobs(ml))
 # Firth on the separated variant ----------------------------------------
 fi <- glm(form, family = binomial, data = sep, method = "brglmFit",
           type = "AS_mean", control = brglmControl(epsilon = 1e-13, maxit = 500))
-X <- model.matrix(fi)
-mu <- fitted(fi)
-w <- mu * (1 - mu)
-xtwx_inv <- solve(crossprod(X, w * X))
-h <- w * rowSums((X %*% xtwx_inv) * X)
-firth_scores <- structure(list(
-  ef = (sep$joined - mu + h * (0.5 - mu)) * X,
-  bread = nrow(X) * xtwx_inv,
-  na.action = NULL
-), class = "firth_scores")
+# The Firth fit's estimating functions (modified scores) and bread, for
+# sandwich's cluster algebra.
+firth_scores_of <- function(fit, y) {
+  X <- model.matrix(fit)
+  mu <- fitted(fit)
+  w <- mu * (1 - mu)
+  xtwx_inv <- solve(crossprod(X, w * X))
+  h <- w * rowSums((X %*% xtwx_inv) * X)
+  structure(list(
+    ef = (y - mu + h * (0.5 - mu)) * X,
+    bread = nrow(X) * xtwx_inv,
+    xtwx_inv = xtwx_inv,
+    na.action = NULL
+  ), class = "firth_scores")
+}
 estfun.firth_scores <- function(x, ...) x$ef
 bread.firth_scores <- function(x, ...) x$bread
+firth_scores <- firth_scores_of(fi, sep$joined)
 b <- coef(fi)
 for (k in seq_along(b)) add("pooled_firth", "estimate", names(b)[k], b[k])
-add_se("pooled_firth", "se_model", xtwx_inv)
+add_se("pooled_firth", "se_model", firth_scores$xtwx_inv)
 add_se("pooled_firth", "se_cluster_treaty",
        vcovCL(firth_scores, cluster = sep[, "treaty_id", drop = FALSE]))
 add_se("pooled_firth", "se_cluster_two_way",
        vcovCL(firth_scores, cluster = sep[, c("state", "treaty_id")]))
-add("pooled_firth", "n", "", nrow(X))
+add("pooled_firth", "n", "", nrow(firth_scores$ef))
 
 # Firth on a wide panel (120 states x 20 instruments: 122 columns, about 2.5 %
 # of the cells nonzero), where the engine's passes go over each row's
 # nonzero cells; several states join every instrument, so the auto rule
 # chooses Firth. Drawn after the panels above, so their values are unchanged.
-states_w <- c("CHN", sprintf("W%03d", 1:119))
-n_tw <- 20
-treaty_w <- sprintf("w%02d", 1:n_tw)
-cost_w <- round(runif(n_tw), 4)
-u_tw <- rnorm(n_tw, sd = 0.6)
-a_sw <- rnorm(length(states_w), sd = 0.9)
-dw <- expand.grid(treaty_id = treaty_w, state = states_w, stringsAsFactors = FALSE)
-dw <- dw[, c("state", "treaty_id")]
-dw$sovereignty_cost <- cost_w[match(dw$treaty_id, treaty_w)]
-dw$china <- as.integer(dw$state == "CHN")
-eta_w <- 0.8 + a_sw[match(dw$state, states_w)] - 2.0 * dw$sovereignty_cost -
-  1.5 * dw$china * dw$sovereignty_cost + u_tw[match(dw$treaty_id, treaty_w)]
-dw$joined <- rbinom(nrow(dw), 1, plogis(eta_w))
+dw <- simulate_panel(c("CHN", sprintf("W%03d", 1:119)), 20, "w", 0.8, -2.0, 0.6, 0.9)
 dw$joined[dw$state %in% c("W010", "W020", "W030")] <- 1L
 write.csv(dw, "tests/data/state_panel_wide.csv", row.names = FALSE, quote = FALSE)
 fw <- glm(form, family = binomial, data = dw, method = "brglmFit",
           type = "AS_mean", control = brglmControl(epsilon = 1e-13, maxit = 500))
-Xw <- model.matrix(fw)
-muw <- fitted(fw)
-ww <- muw * (1 - muw)
-xtwx_inv_w <- solve(crossprod(Xw, ww * Xw))
-hw <- ww * rowSums((Xw %*% xtwx_inv_w) * Xw)
-firth_scores_w <- structure(list(
-  ef = (dw$joined - muw + hw * (0.5 - muw)) * Xw,
-  bread = nrow(Xw) * xtwx_inv_w,
-  na.action = NULL
-), class = "firth_scores")
+firth_scores_w <- firth_scores_of(fw, dw$joined)
 b <- coef(fw)
 for (k in seq_along(b)) add("pooled_firth_wide", "estimate", names(b)[k], b[k])
-add_se("pooled_firth_wide", "se_model", xtwx_inv_w)
+add_se("pooled_firth_wide", "se_model", firth_scores_w$xtwx_inv)
 add_se("pooled_firth_wide", "se_cluster_treaty",
        vcovCL(firth_scores_w, cluster = dw[, "treaty_id", drop = FALSE]))
-add("pooled_firth_wide", "n", "", nrow(Xw))
+add("pooled_firth_wide", "n", "", nrow(firth_scores_w$ef))
 
 res <- do.call(rbind, out)
 write.csv(res, "tests/reference/comparative.csv", row.names = FALSE)
