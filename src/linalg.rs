@@ -1242,22 +1242,32 @@ pub fn sandwich(bread: &[f64], meat: &[f64], p: usize) -> Vec<f64> {
 mod tests {
     /// The pass over nonzero cells of a wide fixed-effects design equals the
     /// dense products (to rounding), and is the one `weighted_pass` takes.
-    #[test]
-    fn sparse_pass_matches_the_dense_products() {
-        let (n, states) = (600, 100);
+    /// A fixed-effects design of `n` rows (p = states + 2): an intercept, a
+    /// cost (shifted by `shift`), a dummy for each state but the first (row
+    /// i is state i % states), and the cost again for state `china`'s rows
+    /// in the last column.
+    fn cost_and_states_design(n: usize, states: usize, shift: f64, china: usize) -> Vec<f64> {
         let p = states + 2;
         let mut x = vec![0.0; n * p];
         for i in 0..n {
             x[i * p] = 1.0;
-            x[i * p + 1] = ((i * 37) % 101) as f64 / 101.0;
+            x[i * p + 1] = ((i * 37) % 101) as f64 / 101.0 + shift;
             let s = i % states;
             if s > 0 {
                 x[i * p + 1 + s] = 1.0;
             }
-            if s == 3 {
+            if s == china {
                 x[i * p + p - 1] = x[i * p + 1];
             }
         }
+        x
+    }
+
+    #[test]
+    fn sparse_pass_matches_the_dense_products() {
+        let (n, states) = (600, 100);
+        let p = states + 2;
+        let x = cost_and_states_design(n, states, 0.0, 3);
         assert!(is_wide_and_sparse(&x, n, p));
         let beta: Vec<f64> = (0..p).map(|j| 0.01 * j as f64 - 0.2).collect();
         let row = |i: usize, eta: f64| (1.0 + (i % 7) as f64 * eta.abs(), eta - 0.5, eta * eta);
@@ -1295,18 +1305,7 @@ mod tests {
     fn sparse_quadratic_pass_matches_the_dense_one() {
         let (n, states) = (700, 90);
         let p = states + 2;
-        let mut x = vec![0.0; n * p];
-        for i in 0..n {
-            x[i * p] = 1.0;
-            x[i * p + 1] = ((i * 37) % 101) as f64 / 101.0 - 0.3;
-            let s = i % states;
-            if s > 0 {
-                x[i * p + 1 + s] = 1.0;
-            }
-            if s == 5 {
-                x[i * p + p - 1] = x[i * p + 1];
-            }
-        }
+        let x = cost_and_states_design(n, states, -0.3, 5);
         let cells = SparseRows::of_wide_sparse(&x, n, p).unwrap();
         // An SPD information and its inverse Cholesky factor.
         let w: Vec<f64> = (0..n).map(|i| 0.1 + (i % 11) as f64 / 20.0).collect();
